@@ -1,0 +1,14 @@
+export const USAGE = `padda — one proxy daemon for the serving patterns of Designing Distributed Systems
+
+Usage:
+  padda [run] [--config FILE]     serve the listeners in FILE (default: $PADDA_CONFIG)
+  padda check [--config FILE]     validate FILE and print it normalized; exit 2 listing every problem
+  padda schema                    print the config's JSON Schema (for editor completion)
+  padda version                   print the version
+  padda --help                    this text
+
+Signals: SIGHUP reloads the config (so does saving the file); SIGTERM or SIGINT
+drains in-flight work for up to drain_timeout, then exits 0.
+Environment: PADDA_CONFIG (config file), PADDA_LOG_LEVEL (overrides log.level);
+\${VAR} and \${VAR:-default} in the config are read from the environment.
+`;

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { closest, formatPath, type ConfigPath, type ConfigProblem } from './problems.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+/**
+ * Runs the schema over a parsed source and turns every zod issue into a
+ * problem placed at its line: unknown keys at the key itself, with the known
+ * key it most resembles.
+ */
+export function validate<T>(schema: z.ZodType<T>, source: YamlSource): { config: T } | { problems: ConfigProblem[] } {
+  const knownKeys = new Map<string, string[]>();
+  const result = schema.safeParse(source.data, {
+    error(issue) {
+      if (issue.code === 'unrecognized_keys') {
+        const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+        knownKeys.set(formatPath((issue.path ?? []) as ConfigPath), Object.keys(shape ?? {}));
+      }
+      return undefined;
+    },
+  });
+  if (result.success) return { config: result.data };
+
+  const problems: ConfigProblem[] = [];
+  const place = (path: ConfigPath, message: string, at: 'key' | 'value' = 'value') => {
+    problems.push({ file: source.file, ...source.locate(path, at), path: formatPath(path), message });
+  };
+  for (const issue of result.error.issues) {
+    const path = issue.path as (string | number)[];
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys.get(formatPath(path)) ?? [];
+      for (const key of issue.keys) {
+        const suggestion = closest(key, known);
+        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+        place([...path, key], `unknown key "${key}"${hint}`, 'key');
+      }
+    } else if (issue.code === 'invalid_union' && 'discriminator' in issue && Array.isArray((issue as { options?: unknown }).options)) {
+      const options = ((issue as unknown as { options: unknown[] }).options).map(String);
+      const given = valueAt(source.data, path);
+      if (given === undefined) {
+        place(path.slice(0, -1), `missing "${String(issue.discriminator)}" (one of: ${options.join(', ')})`);
+      } else {
+        const suggestion = closest(String(given), options);
+        place(path, `unknown ${String(issue.discriminator)} "${String(given)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known: ${options.join(', ')}`);
+      }
+    } else if (issue.code === 'invalid_type' && valueAt(source.data, path) === undefined) {
+      place(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`);
+    } else {
+      place(path, issue.message.replace(/^Invalid input: /, ''));
+    }
+  }
+  return { problems };
+}
+
+function valueAt(data: unknown, path: ConfigPath): unknown {
+  let value = data;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { configSchema, loadPaddaConfig } from './cli/config.ts';
+import { USAGE } from './cli/usage.ts';
+import { displayConfig } from './config/display.ts';
+import { ConfigError, formatProblem } from './config/problems.ts';
+import { createLogger, LOG_LEVELS, type LogLevel } from './log.ts';
+import { Supervisor } from './runtime/supervisor.ts';
+import { VERSION } from './version.ts';
+
+const EXIT_USAGE = 64;
+const EXIT_CONFIG = 2;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`padda: ${message}\n`);
+  process.exit(code);
+}
+
+function configFile(option: string | undefined): string {
+  const file = option ?? process.env.PADDA_CONFIG;
+  if (!file) fail('no config file: pass --config FILE or set PADDA_CONFIG', EXIT_USAGE);
+  return file;
+}
+
+function reportConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  process.stderr.write(`padda: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} in config\n`);
+  process.exit(EXIT_CONFIG);
+}
+
+function logLevelOverride(): LogLevel | undefined {
+  const level = process.env.PADDA_LOG_LEVEL;
+  if (level === undefined || level === '') return undefined;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) fail(`PADDA_LOG_LEVEL="${level}" is not one of ${LOG_LEVELS.join(', ')}`, EXIT_USAGE);
+  return level as LogLevel;
+}
+
+async function run(file: string): Promise<void> {
+  const override = logLevelOverride();
+  const log = createLogger(override ?? 'info');
+  const supervisor = new Supervisor({ file, load: loadPaddaConfig, log, ...(override ? { logLevelOverride: override } : {}) });
+  try {
+    await supervisor.start();
+  } catch (error) {
+    reportConfigError(error);
+  }
+  process.on('SIGHUP', () => supervisor.reload('SIGHUP'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void supervisor.stop(signal).then(() => process.exit(0)));
+  }
+  printSummary(supervisor);
+  process.on('uncaughtException', (error) => {
+    // One bad connection must never take the daemon down; log loudly and carry on.
+    log.fatal({ err: error.stack ?? error.message }, 'uncaught exception');
+  });
+}
+
+/** A human-readable pointer on stderr; stdout stays pure JSON logs. */
+function printSummary(supervisor: Supervisor): void {
+  const lines = supervisor.listeners().map(({ name, mode, listen }) => {
+    const hint = mode === 'tcp' ? `curl http://${listen}/  (layer 4: if its upstreams speak HTTP)` : `curl http://${listen}/`;
+    return `  ${name.padEnd(14)} ${mode.padEnd(14)} ${listen.padEnd(22)} try: ${hint}`;
+  });
+  const admin = supervisor.adminAddress();
+  process.stderr.write(`padda ${VERSION} serving:\n${lines.join('\n')}\n  admin: curl http://${admin}/ready  http://${admin}/metrics  http://${admin}/stats\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${USAGE}`, EXIT_USAGE);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void process.stdout.write(USAGE);
+  if (values.version) return void process.stdout.write(`padda ${VERSION}\n`);
+  const [command = 'run', ...rest] = positionals;
+  if (rest.length > 0) fail(`unexpected argument "${rest[0]}"\n\n${USAGE}`, EXIT_USAGE);
+  switch (command) {
+    case 'run':
+      return run(configFile(values.config));
+    case 'check': {
+      const file = configFile(values.config);
+      try {
+        const config = loadPaddaConfig(file);
+        process.stdout.write(stringify(displayConfig(config)));
+        process.stderr.write(`${file}: ok\n`);
+      } catch (error) {
+        reportConfigError(error);
+      }
+      return;
+    }
+    case 'schema':
+      return void process.stdout.write(JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n');
+    case 'version':
+      return void process.stdout.write(`padda ${VERSION}\n`);
+    case 'help':
+      return void process.stdout.write(USAGE);
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`, EXIT_USAGE);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,43 @@
+import type { Counter, Gauge, Histogram, Registry } from './registry.ts';
+
+/**
+ * The series every listener exports, whatever its mode. Modes hold this object
+ * and bump its fields directly; the registry reads them at scrape time.
+ */
+export class ListenerMetrics {
+  readonly connections: Counter;
+  readonly activeConnections: Gauge;
+  readonly requests: Counter;
+  readonly receivedBytes: Counter;
+  readonly sentBytes: Counter;
+  readonly duration: Histogram;
+  private readonly registry: Registry;
+  private readonly labels: { listener: string; mode: string };
+  private readonly errorCounters = new Map<string, Counter>();
+
+  constructor(registry: Registry, listener: string, mode: string) {
+    this.registry = registry;
+    this.labels = { listener, mode };
+    const labels = this.labels;
+    this.connections = registry.counter('padda_listener_connections_total', 'Client connections accepted.', labels);
+    this.activeConnections = registry.gauge('padda_listener_connections_active', 'Client connections open now.', labels);
+    this.requests = registry.counter('padda_listener_requests_total', 'Requests handled (for tcp: connections proxied).', labels);
+    this.receivedBytes = registry.counter('padda_listener_received_bytes_total', 'Bytes received from clients.', labels);
+    this.sentBytes = registry.counter('padda_listener_sent_bytes_total', 'Bytes sent to clients.', labels);
+    this.duration = registry.histogram(
+      'padda_listener_request_duration_seconds',
+      'Time from request to last response byte (for tcp: connection lifetime).',
+      labels,
+    );
+  }
+
+  /** Counts an error by reason; a reason's counter is made on its first use, off the hot path. */
+  error(reason: string): void {
+    let counter = this.errorCounters.get(reason);
+    if (!counter) {
+      counter = this.registry.counter('padda_listener_errors_total', 'Errors by reason.', { ...this.labels, reason });
+      this.errorCounters.set(reason, counter);
+    }
+    counter.value++;
+  }
+}

@@ -1,0 +1,47 @@
+import type net from 'node:net';
+import type { z } from 'zod';
+import type { Address } from '../net/address.ts';
+import type { Logger } from '../log.ts';
+import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+import type { Registry } from '../metrics/registry.ts';
+
+/** Keys every listener has, whatever its mode. */
+export interface ListenerConfigBase {
+  mode: string;
+  listen: Address;
+}
+
+export interface ModeContext {
+  /** The listener's name from the config, used in logs and metric labels. */
+  listener: string;
+  log: Logger;
+  metrics: ListenerMetrics;
+  /** For mode-specific series; label them with `listener`. */
+  registry: Registry;
+}
+
+/**
+ * One listener's behaviour. The runtime owns the listening socket and hands
+ * each accepted connection to the current handler, so a reload can swap the
+ * handler without closing the socket; the old handler then drains.
+ */
+export interface ModeHandler {
+  accept(socket: net.Socket): void;
+  /** Resolves when the handler can serve (e.g. backends connected); rejects if it never can. */
+  start(): Promise<void>;
+  /** Null when able to serve; otherwise why not, for /ready. */
+  notReadyReason(): string | null;
+  /** Finishes in-flight work on connections it owns, closing each when idle; resolves when none remain. */
+  drain(): Promise<void>;
+  /** Closes everything now: the drain deadline passed. */
+  destroy(): void;
+  /** Mode-specific numbers for /stats. */
+  stats(): Record<string, unknown>;
+}
+
+export interface ModeDefinition<Config extends ListenerConfigBase = ListenerConfigBase> {
+  name: string;
+  /** A strict object schema whose `mode` is the literal `name`. */
+  schema: z.ZodType<Config>;
+  create(config: Config, context: ModeContext): ModeHandler;
+}

@@ -1,0 +1,139 @@
+import net from 'node:net';
+import { z } from 'zod';
+import { address, duration } from '../config/values.ts';
+import { formatAddress, type Address } from '../net/address.ts';
+import type { ModeContext, ModeDefinition, ModeHandler } from './mode.ts';
+
+const schema = z.strictObject({
+  mode: z.literal('tcp'),
+  listen: address,
+  upstreams: z.array(address).min(1, 'needs at least one upstream'),
+  connect_timeout: duration.default(1000).describe('Give up on an upstream that has not accepted within this.'),
+  idle_timeout: duration.default(0).describe('Close a connection silent in both directions this long; 0 disables.'),
+}).describe('Layer-4 proxy: each client connection is spliced to the next upstream, round-robin.');
+
+export type TcpConfig = z.output<typeof schema>;
+
+/**
+ * Layer-4 proxy. Each client connection goes to the next upstream in
+ * round-robin order; one that refuses or times out is skipped, so a client is
+ * only turned away when every upstream failed it. Bytes are piped both ways
+ * with stream backpressure, and a FIN from either side is passed on as a FIN
+ * (half-close), so request/response protocols that shut down writes work.
+ */
+class TcpProxy implements ModeHandler {
+  private readonly config: TcpConfig;
+  private readonly context: ModeContext;
+  private readonly connections = new Set<net.Socket>();
+  private next = 0;
+  private drained: (() => void) | null = null;
+
+  constructor(config: TcpConfig, context: ModeContext) {
+    this.config = config;
+    this.context = context;
+  }
+
+  accept(client: net.Socket): void {
+    const metrics = this.context.metrics;
+    metrics.connections.value++;
+    metrics.activeConnections.value++;
+    metrics.requests.value++;
+    this.connections.add(client);
+    const started = performance.now();
+    client.setNoDelay(true);
+    client.on('error', () => {});
+    client.once('close', () => {
+      this.connections.delete(client);
+      metrics.activeConnections.value--;
+      metrics.receivedBytes.value += client.bytesRead;
+      metrics.sentBytes.value += client.bytesWritten;
+      metrics.duration.observe((performance.now() - started) / 1000);
+      if (this.drained && this.connections.size === 0) this.drained();
+    });
+    const first = this.next;
+    this.next = (this.next + 1) % this.config.upstreams.length;
+    this.connect(client, first, 0);
+  }
+
+  private connect(client: net.Socket, index: number, attempt: number): void {
+    const upstreams = this.config.upstreams;
+    const target = upstreams[index]!;
+    const upstream = net.connect({ ...connectOptions(target), allowHalfOpen: true, noDelay: true });
+    const timer = setTimeout(() => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), this.config.connect_timeout);
+    const failed = (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      this.context.metrics.error(`upstream_${(error.code ?? 'error').toLowerCase()}`);
+      const last = attempt + 1 >= upstreams.length;
+      this.context.log.warn({ upstream: formatAddress(target), err: error.message, client: client.remoteAddress, retry: !last }, 'upstream connect failed');
+      if (last || client.destroyed) client.destroy();
+      else this.connect(client, (index + 1) % upstreams.length, attempt + 1);
+    };
+    upstream.once('error', failed);
+    upstream.once('connect', () => {
+      clearTimeout(timer);
+      upstream.off('error', failed);
+      this.splice(client, upstream, target);
+    });
+    client.once('close', () => upstream.destroy());
+  }
+
+  private splice(client: net.Socket, upstream: net.Socket, target: Address): void {
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      this.context.metrics.error('upstream_reset');
+      this.context.log.warn({ upstream: formatAddress(target), err: error.message }, 'upstream connection failed mid-stream');
+      client.destroy();
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.once('close', () => {
+      // The upstream closed both ways; anything still buffered for the client is flushed by end().
+      if (!client.writableEnded) client.end();
+    });
+    if (this.config.idle_timeout > 0) {
+      const idle = () => {
+        this.context.metrics.error('idle_timeout');
+        client.destroy();
+        upstream.destroy();
+      };
+      client.setTimeout(this.config.idle_timeout, idle);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  notReadyReason(): string | null {
+    return null;
+  }
+
+  drain(): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drained = resolve;
+    });
+  }
+
+  destroy(): void {
+    for (const client of this.connections) client.destroy();
+  }
+
+  stats(): Record<string, unknown> {
+    return { connections: this.connections.size, upstreams: this.config.upstreams.map(formatAddress) };
+  }
+}
+
+function connectOptions(target: Address): net.NetConnectOpts {
+  return target.kind === 'unix' ? { path: target.path } : { host: target.host, port: target.port };
+}
+
+export const tcpMode: ModeDefinition<TcpConfig> = {
+  name: 'tcp',
+  schema,
+  create: (config, context) => new TcpProxy(config, context),
+};

@@ -1,0 +1,31 @@
+/**
+ * A parsed command as offsets into the bytes it arrived in: argument i is
+ * `buffer[argStart[i], argEnd[i])`. No per-argument objects and no strings, so
+ * routing a pipelined command costs no allocation. The request scanner is one;
+ * anything that builds commands (tests, split fragments) can be another.
+ */
+export interface CommandArguments {
+  readonly buffer: Uint8Array;
+  readonly argc: number;
+  readonly argStart: Int32Array;
+  readonly argEnd: Int32Array;
+}
+
+/** Argument i as a Buffer view (no copy), for the rare paths that need one. */
+export function argumentView(args: CommandArguments, i: number): Buffer {
+  const { buffer } = args;
+  return Buffer.from(buffer.buffer, buffer.byteOffset + args.argStart[i], args.argEnd[i] - args.argStart[i]);
+}
+
+/** True when argument i equals `lowercase` ignoring ASCII case; `lowercase` must be lower-case. */
+export function argumentEquals(args: CommandArguments, i: number, lowercase: Uint8Array): boolean {
+  const start = args.argStart[i];
+  if (args.argEnd[i] - start !== lowercase.length) return false;
+  const { buffer } = args;
+  for (let j = 0; j < lowercase.length; j++) {
+    const c = buffer[start + j];
+    // Folding with 0x20 only for letters keeps '@' from matching '`', etc.
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lowercase[j]) return false;
+  }
+  return true;
+}

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import type { Logger } from '../log.ts';
+import { formatAddress, type Address } from '../net/address.ts';
+import type { ModeHandler } from '../modes/mode.ts';
+
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
+/**
+ * A bound listening socket and the handler its connections go to. The socket
+ * outlives handlers: a reload that changes a listener's mode settings swaps
+ * the handler here and the port never stops accepting. A port that cannot be
+ * bound (in use, no permission) is retried with backoff while the rest of the
+ * daemon serves, and /ready reports why.
+ */
+export class Listener {
+  readonly address: Address;
+  handler: ModeHandler;
+  /** Why the socket is not bound, or null once it is. */
+  bindError: string | null = 'not bound yet';
+  private readonly server: net.Server;
+  private readonly log: Logger;
+  private retryDelay = RETRY_MIN_MS;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(address: Address, handler: ModeHandler, log: Logger) {
+    this.address = address;
+    this.handler = handler;
+    this.log = log;
+    // Half-open: a client's FIN must not close our write side before the answer is out.
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.handler.accept(socket));
+    this.server.on('error', (error) => this.bindFailed(error as NodeJS.ErrnoException));
+    this.server.maxConnections = Number.MAX_SAFE_INTEGER;
+  }
+
+  get bound(): boolean {
+    return this.bindError === null;
+  }
+
+  /** Resolves once bound or once the first attempt failed (retries go on in the background). */
+  bind(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.server.off('listening', done);
+        this.server.off('error', done);
+        resolve();
+      };
+      this.server.once('listening', done);
+      this.server.once('error', done);
+      this.listen();
+    });
+  }
+
+  /** Stops accepting; connections already accepted stay with their handler. */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (!this.server.listening) return Promise.resolve();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private listen(): void {
+    if (this.closed) return;
+    const address = this.address;
+    this.server.once('listening', () => {
+      if (this.bindError !== 'not bound yet') this.log.info({ listen: formatAddress(address) }, 'bound after retrying');
+      this.bindError = null;
+      this.retryDelay = RETRY_MIN_MS;
+      if (address.kind === 'unix' && address.permissions !== undefined) fs.chmodSync(address.path, address.permissions);
+    });
+    if (address.kind === 'unix') {
+      this.server.listen({ path: address.path });
+    } else {
+      // SO_REUSEPORT lets every worker process bind the same port and the kernel spread connections.
+      this.server.listen({ host: address.host, port: address.port, reusePort: true, backlog: 1024 });
+    }
+  }
+
+  private bindFailed(error: NodeJS.ErrnoException): void {
+    if (this.server.listening) {
+      this.log.error({ err: error.message }, 'listening socket failed');
+      return;
+    }
+    this.server.removeAllListeners('listening');
+    if (this.address.kind === 'unix' && error.code === 'EADDRINUSE') {
+      this.removeStaleSocket(this.address.path);
+    }
+    this.bindError = `cannot listen on ${formatAddress(this.address)}: ${error.code ?? error.message}`;
+    this.log.error({ err: error.message, retryInMs: this.retryDelay }, this.bindError);
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => this.listen(), this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  /** A socket file nobody accepts on is left over from a crash: remove it so the retry can bind. */
+  private removeStaleSocket(path: string): void {
+    const probe = net.connect({ path });
+    probe.once('connect', () => probe.destroy());
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') fs.rmSync(path, { force: true });
+    });
+  }
+}
