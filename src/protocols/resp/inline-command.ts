@@ -9,7 +9,9 @@
  * server never has to re-parse quotes. Inline commands are rare (humans,
  * health checks), so this path allocates one Buffer per command.
  */
-import { bulkHeaderLength, writeBulkHeader, writeCountHeader } from './multibulk-header.ts';
+import type { CommandArguments } from './command-arguments.ts';
+import { encodeCommand } from './command-encoder.ts';
+import { bulkHeaderLength } from './multibulk-header.ts';
 
 const BACKSLASH = 0x5c;
 const DOUBLE_QUOTE = 0x22;
@@ -38,14 +40,14 @@ function unescaped(c: number): number {
   }
 }
 
-export class InlineCommandParser {
+export class InlineCommandParser implements CommandArguments {
   /** Argument count of the last parsed line. */
   argc = 0;
   /** Payload offsets of each argument inside the Buffer returned by parse(). */
   argStart = new Int32Array(8);
   argEnd = new Int32Array(8);
-  /** Decoded argument bytes, back to back; reused across lines. */
-  private scratch = Buffer.allocUnsafe(256);
+  /** Decoded argument bytes, back to back, reused across lines; what argStart/argEnd index until encode(). */
+  buffer = Buffer.allocUnsafe(256);
 
   /**
    * Splits bytes [start, end) of `line` (without its line ending) into
@@ -53,16 +55,16 @@ export class InlineCommandParser {
    * for a blank line), or null when quotes are unbalanced.
    */
   parse(line: Uint8Array, start: number, end: number): Buffer | null {
-    if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(end - start);
+    if (this.buffer.length < end - start) this.buffer = Buffer.allocUnsafe(end - start);
     if (!this.split(line, start, end)) return null;
     return this.encode();
   }
 
-  /** Decodes the arguments into scratch; argStart/argEnd index scratch until encode() runs. */
+  /** Decodes the arguments into `buffer`, back to back. */
   private split(line: Uint8Array, start: number, end: number): boolean {
     // Reading past `end` yields 0, like the C string's terminator that sdssplitargs stops at.
     const at = (i: number): number => (i < end ? line[i] : 0);
-    const out = this.scratch;
+    const out = this.buffer;
     let written = 0;
     let p = start;
     this.argc = 0;
@@ -130,23 +132,17 @@ export class InlineCommandParser {
     this.argc++;
   }
 
-  /** Writes `*argc` and each `$len` + payload; re-points argStart/argEnd into the result. */
+  /** Encodes the decoded arguments as multibulk and re-points argStart/argEnd into the result. */
   private encode(): Buffer {
-    const { argc, argStart, argEnd, scratch } = this;
-    if (argc === 0) return Buffer.alloc(0);
-    let size = bulkHeaderLength(argc);
-    for (let i = 0; i < argc; i++) size += bulkHeaderLength(argEnd[i] - argStart[i]) + argEnd[i] - argStart[i] + 2;
-    const command = Buffer.allocUnsafe(size);
-    let pos = writeCountHeader(command, 0, argc);
-    for (let i = 0; i < argc; i++) {
-      const length = argEnd[i] - argStart[i];
-      pos = writeBulkHeader(command, pos, length);
-      scratch.copy(command, pos, argStart[i], argEnd[i]);
-      argStart[i] = pos;
-      argEnd[i] = pos + length;
-      pos += length;
-      command[pos++] = 0x0d;
-      command[pos++] = 0x0a;
+    if (this.argc === 0) return Buffer.alloc(0);
+    const command = encodeCommand(this);
+    let pos = bulkHeaderLength(this.argc);
+    for (let i = 0; i < this.argc; i++) {
+      const length = this.argEnd[i] - this.argStart[i];
+      pos += bulkHeaderLength(length);
+      this.argStart[i] = pos;
+      this.argEnd[i] = pos + length;
+      pos += length + 2;
     }
     return command;
   }
