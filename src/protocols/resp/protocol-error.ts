@@ -46,14 +46,13 @@ export function requestError(code: keyof typeof REDIS_ERRORS): ProtocolError {
 }
 
 /**
- * `expected '$', got '%c'`, formatted the way Redis formats it: through
- * printf into a C string (so a NUL byte ends the message early) and with CR
- * and LF mapped to spaces. Other bytes are sent as they are, even non-UTF-8.
+ * `expected '$', got '%c'`, with CR and LF mapped to spaces as Redis maps
+ * them; other bytes are sent as they are, even non-UTF-8. (A NUL never gets
+ * here: it hides the line end, so Redis keeps waiting instead.)
  */
 export function expectedDollarError(got: number): ProtocolError {
-  const head = Buffer.from("-ERR Protocol error: expected '$', got '", 'latin1');
-  const tail = got === 0 ? Buffer.from('\r\n') : Buffer.from([got === 0x0d || got === 0x0a ? 0x20 : got, 0x27, 0x0d, 0x0a]);
-  const reply = Buffer.concat([head, tail]);
+  const shown = got === 0x0d || got === 0x0a ? 0x20 : got;
+  const reply = Buffer.concat([Buffer.from("-ERR Protocol error: expected '$', got '", 'latin1'), Buffer.from([shown, 0x27, 0x0d, 0x0a])]);
   return new ProtocolError('EXPECTED_DOLLAR', reply.subarray(5, reply.length - 2).toString('latin1'), reply);
 }
 
