@@ -17,15 +17,3 @@ export function argumentView(args: CommandArguments, i: number): Buffer {
   return Buffer.from(buffer.buffer, buffer.byteOffset + args.argStart[i], args.argEnd[i] - args.argStart[i]);
 }
 
-/** True when argument i equals `lowercase` ignoring ASCII case; `lowercase` must be lower-case. */
-export function argumentEquals(args: CommandArguments, i: number, lowercase: Uint8Array): boolean {
-  const start = args.argStart[i];
-  if (args.argEnd[i] - start !== lowercase.length) return false;
-  const { buffer } = args;
-  for (let j = 0; j < lowercase.length; j++) {
-    const c = buffer[start + j];
-    // Folding with 0x20 only for letters keeps '@' from matching '`', etc.
-    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lowercase[j]) return false;
-  }
-  return true;
-}

@@ -9,6 +9,7 @@
  * server never has to re-parse quotes. Inline commands are rare (humans,
  * health checks), so this path allocates one Buffer per command.
  */
+import { isSpace } from './ascii.ts';
 import type { CommandArguments } from './command-arguments.ts';
 import { encodeCommand } from './command-encoder.ts';
 import { bulkHeaderLength } from './multibulk-header.ts';
@@ -16,11 +17,6 @@ import { bulkHeaderLength } from './multibulk-header.ts';
 const BACKSLASH = 0x5c;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
-
-/** C isspace(): space, \t, \n, \v, \f, \r. */
-function isSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
