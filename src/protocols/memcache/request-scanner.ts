@@ -100,6 +100,7 @@ export class RequestScanner {
     const following = parseCommandLine(request, buffer, start, newline, this.#itemSizeMax);
     if (following === 0 || request.kind === RequestKind.invalid) {
       this.#endFrame(0);
+      this.#closed = request.close;
       this.#swallowing = following;
       return following === 0 || this.next();
     }
