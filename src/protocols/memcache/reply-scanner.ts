@@ -50,6 +50,11 @@ export class ReplyScanner {
     return this.#reader.inFrame;
   }
 
+  /** Bytes held for the incomplete unit. */
+  get buffered(): number {
+    return this.#reader.buffered;
+  }
+
   /** Returns true with the next unit in `reply`; after a `malformed` unit, nothing more is read. */
   next(): boolean {
     if (this.#broken) return false;
