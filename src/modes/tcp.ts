@@ -85,9 +85,10 @@ class TcpProxy implements ModeHandler {
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       this.context.metrics.error('upstream_reset');
       this.context.log.warn({ upstream: formatAddress(target), err: error.message }, 'upstream connection failed mid-stream');
-      client.destroy();
+      // A reset, not a FIN: the client must not mistake a cut stream for a complete one.
+      client.resetAndDestroy();
     });
-    client.on('error', () => upstream.destroy());
+    client.on('error', () => upstream.resetAndDestroy());
     upstream.once('close', () => {
       // The upstream closed both ways; anything still buffered for the client is flushed by end().
       if (!client.writableEnded) client.end();
