@@ -12,18 +12,7 @@ import { ReplyKind } from '../../src/protocols/memcache/reply-kind.ts';
 import { ReplyScanner } from '../../src/protocols/memcache/reply-scanner.ts';
 import { RequestKind } from '../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../src/protocols/memcache/request-scanner.ts';
-
-/** mulberry32: a seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/resp-collect.ts';
 
 const requestFragments = [
   'get ', 'gets ', 'gat 10 ', 'set k 0 0 ', 'ms k ', 'mg k ', 'md k q', 'ma k ', 'mn', 'me k', 'cas k 0 0 3 ', 'delete k ',
