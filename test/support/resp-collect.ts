@@ -3,6 +3,9 @@ import { RequestScanner } from '../../src/protocols/resp/request-scanner.ts';
 import type { RequestLimits } from '../../src/protocols/resp/limits.ts';
 import { ReplyScanner } from '../../src/protocols/resp/reply-scanner.ts';
 
+/** Kept importable from here for the memcache fuzz test, which imports it from this file. */
+export { seededRandom } from './seeded-random.ts';
+
 export interface ScannedRequests {
   /** Each command's arguments, latin1 so any byte survives. */
   commands: string[][];
@@ -76,14 +79,10 @@ export function scanReplies(chunks: readonly Uint8Array[]): ScannedReplies {
   return result;
 }
 
-/** A small deterministic PRNG (mulberry32), so fuzz failures replay. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A scanned command with these arguments (latin1), as the proxy would see it. */
+export function commandFrom(args: readonly string[]): RequestScanner {
+  const scanner = new RequestScanner();
+  scanner.push(Buffer.from(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('')}`, 'latin1'));
+  if (!scanner.next()) throw new Error(`not a command: ${args.join(' ')}`);
+  return scanner;
 }

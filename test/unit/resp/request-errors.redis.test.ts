@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startRedisServer, exchangeRaw, type RedisProcess } from '../../support/redis-process.ts';
+import { exchange } from '../../support/memcached-process.ts';
+import { startRedis, type RunningServer } from '../../support/servers.ts';
 import { scanRequests } from '../../support/resp-collect.ts';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
@@ -65,15 +66,15 @@ const CASES: Record<string, Buffer> = {
 };
 
 describe('request scanner vs redis-server 7.0', { concurrency: true }, () => {
-  let redis: RedisProcess;
+  let redis: RunningServer;
   before(async () => {
-    redis = await startRedisServer();
+    redis = await startRedis();
   });
   after(() => redis?.stop());
 
   for (const [name, input] of Object.entries(CASES)) {
     it(name, async () => {
-      const actual = await exchangeRaw(redis.port, input);
+      const actual = await exchange(redis.port, [input], 100);
       const expected = expectedReply(input);
       assert.equal(actual.reply.toString('latin1'), expected.reply);
       assert.equal(actual.closed, expected.closed);
@@ -86,7 +87,7 @@ describe('request scanner vs redis-server 7.0', { concurrency: true }, () => {
     const input = Buffer.concat([bytes(`*${count}\r\n$4\r\nECHO\r\n`), bytes('$1\r\nk\r\n'.repeat(count - 1)), bytes('PING\r\n')]);
     const scanned = scanRequests([input]);
     assert.deepEqual(scanned.commands.map((c) => c.length), [count, 1]);
-    const actual = await exchangeRaw(redis.port, input, 1000);
+    const actual = await exchange(redis.port, [input], 1000);
     assert.equal(actual.reply.toString('latin1'), "-ERR wrong number of arguments for 'echo' command\r\n+PONG\r\n");
   });
 });
