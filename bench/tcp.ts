@@ -1,0 +1,86 @@
+/**
+ * Layer-4 proxying: padda `mode: tcp` against HAProxy `mode tcp` and against
+ * no proxy at all, in one run, on the same nginx backend, same payload and
+ * connection count. wrk drives HTTP through the proxies; the proxies only
+ * see bytes. Two scenarios: long-lived keep-alive connections (throughput of
+ * the splice) and one connection per request (cost of accept + connect).
+ *
+ *   npx node bench/tcp.ts [--rounds 3] [--seconds 8] [--connections 50]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePorts } from '../test/support/ports.ts';
+import { startNginx, startProcess, tempDir, type RunningServer } from '../test/support/servers.ts';
+import { startPaddaServer } from './support/padda.ts';
+import { printTable, type Row } from './support/report.ts';
+import { wrk } from './support/wrk.ts';
+
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const payload = 'x'.repeat(1024);
+
+const [backendPort, haproxyPort, paddaPort, adminPort] = (await freePorts(4)) as [number, number, number, number];
+
+const backend = await startNginx(`
+  keepalive_requests 10000000;
+  server { listen 127.0.0.1:${backendPort}; location / { return 200 "${payload}"; } }
+`);
+
+async function startHaproxy(): Promise<RunningServer> {
+  const dir = await tempDir('haproxy');
+  const cfg = path.join(dir, 'haproxy.cfg');
+  fs.writeFileSync(cfg, `global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode tcp
+  timeout connect 1s
+  timeout client 30s
+  timeout server 30s
+listen l4
+  bind 127.0.0.1:${haproxyPort}
+  server backend 127.0.0.1:${backendPort}
+`);
+  return startProcess({ label: 'haproxy', command: 'haproxy', args: ['-f', cfg, '-db'], ports: [haproxyPort], dir });
+}
+
+const haproxy = await startHaproxy();
+const padda = await startPaddaServer(`
+admin: { listen: 127.0.0.1:${adminPort} }
+log: { level: warn }
+listeners:
+  l4: { mode: tcp, listen: 127.0.0.1:${paddaPort}, upstreams: [127.0.0.1:${backendPort}] }
+`, [paddaPort]);
+
+const targets = { direct: backendPort, haproxy: haproxyPort, padda: paddaPort };
+const scenarios: Record<string, string[]> = { 'keep-alive': [], 'conn-per-request': ['Connection: close'] };
+const rows: Row[] = [];
+try {
+  for (const [scenario, headers] of Object.entries(scenarios)) {
+    for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const [scenario, headers] of Object.entries(scenarios)) {
+      // Alternate the order each round so no target always runs on a warmer machine.
+      const order = Object.entries(targets);
+      if (round % 2 === 0) order.reverse();
+      for (const [target, port] of order) {
+        const sample = await wrk({ url: `http://127.0.0.1:${port}/`, connections, seconds, headers });
+        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
+        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms\n`);
+      }
+    }
+  }
+  console.log(`\nbench/tcp: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, 1 worker each\n`);
+  printTable(rows, 'haproxy');
+} finally {
+  // The servers' child processes are unref'd; hold the loop open until they are gone.
+  const hold = setInterval(() => {}, 1000);
+  await Promise.all([padda.stop(), haproxy.stop(), backend.stop()]);
+  clearInterval(hold);
+}
