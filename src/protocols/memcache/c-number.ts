@@ -54,7 +54,8 @@ function scanNumber(buf: Buffer, start: number, end: number): boolean {
   while (i < end) {
     const digit = buf[i] - 48;
     if (digit < 0 || digit > 9) break;
-    low = (low * 10 + digit) % TWO_POW_32;
+    low = low * 10 + digit;
+    if (low >= TWO_POW_32) low %= TWO_POW_32;
     i++;
   }
   if (i === firstDigit) return false;

@@ -12,8 +12,6 @@ import { Expect, RequestKind } from './request-kind.ts';
 import type { ScannedRequest } from './scanned-request.ts';
 import { tokenize, tokenIs } from './tokenizer.ts';
 
-const ch = (text: string): number => text.charCodeAt(0);
-
 /**
  * Parses buf[start, newline] (newline is the index of `\n`) into request
  * and returns how many bytes after the line belong to it: a data block
@@ -33,36 +31,36 @@ export function parseCommandLine(request: ScannedRequest, buf: Buffer, start: nu
   }
   const first = buf[nameStart];
 
-  if (first === ch('m') && nameEnd - nameStart === 2) return parseMeta(request, buf[nameStart + 1], ntokens, itemSizeMax);
+  if (first === 0x6d /* m */ && nameEnd - nameStart === 2) return parseMeta(request, buf[nameStart + 1], ntokens, itemSizeMax);
   switch (first) {
-    case ch('g'):
+    case 0x67 /* g */:
       if (ntokens < 3) break;
       if (nameIs(request, 'get')) return parseRetrieval(request, RequestKind.get, false);
       if (nameIs(request, 'gets')) return parseRetrieval(request, RequestKind.gets, false);
       if (nameIs(request, 'gat')) return parseRetrieval(request, RequestKind.gat, true);
       if (nameIs(request, 'gats')) return parseRetrieval(request, RequestKind.gats, true);
       break;
-    case ch('s'):
+    case 0x73 /* s */:
       if (nameIs(request, 'set')) return parseStorage(request, RequestKind.set, ntokens, false, itemSizeMax);
       if (nameIs(request, 'stats')) return classify(request, RequestKind.stats, Expect.untilEnd);
       if (nameIs(request, 'shutdown') || nameIs(request, 'slabs')) return classify(request, RequestKind.admin, Expect.one);
       break;
-    case ch('a'):
+    case 0x61 /* a */:
       if (nameIs(request, 'add')) return parseStorage(request, RequestKind.add, ntokens, false, itemSizeMax);
       if (nameIs(request, 'append')) return parseStorage(request, RequestKind.append, ntokens, false, itemSizeMax);
       break;
-    case ch('c'):
+    case 0x63 /* c */:
       if (nameIs(request, 'cas')) return parseStorage(request, RequestKind.cas, ntokens, true, itemSizeMax);
       if (nameIs(request, 'cache_memlimit') && (ntokens === 3 || ntokens === 4)) return classify(request, RequestKind.admin, Expect.one);
       break;
-    case ch('i'):
+    case 0x69 /* i */:
       if (nameIs(request, 'incr')) return parseKeyWithNumber(request, RequestKind.incr, ntokens, false, INVALID_DELTA);
       break;
-    case ch('d'):
+    case 0x64 /* d */:
       if (nameIs(request, 'delete')) return parseDelete(request, RequestKind.delete, ntokens);
       if (nameIs(request, 'decr')) return parseKeyWithNumber(request, RequestKind.decr, ntokens, false, INVALID_DELTA);
       break;
-    case ch('t'):
+    case 0x74 /* t */:
       if (nameIs(request, 'touch')) return parseKeyWithNumber(request, RequestKind.touch, ntokens, true, INVALID_EXPTIME);
       break;
     default:
@@ -74,17 +72,17 @@ export function parseCommandLine(request: ScannedRequest, buf: Buffer, start: nu
 
 function parseMeta(request: ScannedRequest, letter: number, ntokens: number, itemSizeMax: number): number {
   switch (letter) {
-    case ch('g'):
+    case 0x67 /* g */:
       return parseMetaGet(request, ntokens);
-    case ch('s'):
+    case 0x73 /* s */:
       return parseMetaSet(request, ntokens, itemSizeMax);
-    case ch('d'):
+    case 0x64 /* d */:
       return parseMetaDeleteOrArithmetic(request, RequestKind.md, ntokens);
-    case ch('a'):
+    case 0x61 /* a */:
       return parseMetaDeleteOrArithmetic(request, RequestKind.ma, ntokens);
-    case ch('e'):
+    case 0x65 /* e */:
       return parseMetaDebug(request, ntokens);
-    case ch('n'):
+    case 0x6e /* n */:
       // mn takes no arguments and ignores any it is given.
       return classify(request, RequestKind.mn, Expect.one);
   }

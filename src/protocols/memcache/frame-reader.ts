@@ -60,7 +60,7 @@ export class FrameReader {
     const position = this.#position;
     if (this.#assembly === null) {
       if (position >= chunk.length) return NEED_MORE;
-      const newline = chunk.indexOf(10, position);
+      const newline = findNewline(chunk, position);
       if (newline >= 0) {
         this.buffer = chunk;
         this.start = position;
@@ -74,7 +74,7 @@ export class FrameReader {
       return NEED_MORE;
     }
     if (position >= chunk.length) return NEED_MORE;
-    const newline = chunk.indexOf(10, position);
+    const newline = findNewline(chunk, position);
     const end = newline >= 0 ? newline + 1 : chunk.length;
     this.#append(end);
     this.buffer = this.#assembly;
@@ -141,4 +141,15 @@ export class FrameReader {
     this.#assembly!.copy(bigger, 0, 0, this.#assembled);
     this.#assembly = bigger;
   }
+}
+
+/**
+ * Buffer#indexOf costs more to call than most command lines take to walk
+ * (profiled: its JS wrapper was the top frame for 20-byte lines), so short
+ * lines are searched in JS (first 64 bytes) and only long ones natively.
+ */
+function findNewline(chunk: Buffer, from: number): number {
+  const stop = Math.min(chunk.length, from + 64);
+  for (let i = from; i < stop; i++) if (chunk[i] === 10) return i;
+  return stop < chunk.length ? chunk.indexOf(10, stop) : -1;
 }

@@ -36,8 +36,6 @@ const flags = { mode: 0, clientFlags: 0, keyLength: 0, opaqueToken: -1 };
 const seen = new Uint32Array(128);
 let stamp = 0;
 
-const ch = (text: string): number => text.charCodeAt(0);
-
 /**
  * _meta_flag_preparse: a duplicate (or byte >= 127) or unknown flag stops at
  * once; a bad flag argument is remembered and the last message set wins;
@@ -60,55 +58,55 @@ function preparse(request: ScannedRequest, firstFlag: number): Buffer | null {
     if (flag >= 127 || seen[flag] === stamp) return META_DUPLICATE_FLAG;
     seen[flag] = stamp;
     switch (flag) {
-      case ch('b'):
+      case 0x62 /* b */:
         request.keyBase64 = true;
         flags.keyLength = decodeBase64Key(buf, request.tokenStart(1), request.tokenEnd(1));
         if (flags.keyLength === 0) message = META_DECODING_KEY;
         break;
-      case ch('N'):
-      case ch('T'):
-      case ch('R'):
+      case 0x4e /* N */:
+      case 0x54 /* T */:
+      case 0x52 /* R */:
         if (Number.isNaN(parseLong32(buf, start + 1, end))) message = META_BAD_TOKEN;
         break;
-      case ch('C'):
+      case 0x43 /* C */:
         if (Number.isNaN(parseUnsigned(buf, start + 1, end))) message = META_BAD_TOKEN;
         break;
-      case ch('J'):
+      case 0x4a /* J */:
         if (Number.isNaN(parseUnsigned(buf, start + 1, end))) message = META_INITIAL_VALUE;
         break;
-      case ch('D'):
+      case 0x44 /* D */:
         if (Number.isNaN(parseUnsigned(buf, start + 1, end))) message = META_DELTA_VALUE;
         break;
-      case ch('F'): {
+      case 0x46 /* F */: {
         const value = parseUnsigned(buf, start + 1, end);
         if (Number.isNaN(value)) badClientFlags = true;
         else flags.clientFlags = value;
         break;
       }
-      case ch('M'):
+      case 0x4d /* M */:
         if (end - start !== 2) message = META_M_TOKEN_LENGTH;
         else flags.mode = buf[start + 1];
         break;
-      case ch('q'):
+      case 0x71 /* q */:
         request.noreply = true;
         break;
-      case ch('O'):
+      case 0x4f /* O */:
         flags.opaqueToken = token;
         request.opaqueStart = start + 1;
         request.opaqueEnd = end;
         break;
-      case ch('l'):
-      case ch('P'):
-      case ch('L'):
-      case ch('k'):
-      case ch('s'):
-      case ch('t'):
-      case ch('c'):
-      case ch('f'):
-      case ch('v'):
-      case ch('h'):
-      case ch('u'):
-      case ch('I'):
+      case 0x6c /* l */:
+      case 0x50 /* P */:
+      case 0x4c /* L */:
+      case 0x6b /* k */:
+      case 0x73 /* s */:
+      case 0x74 /* t */:
+      case 0x63 /* c */:
+      case 0x66 /* f */:
+      case 0x76 /* v */:
+      case 0x68 /* h */:
+      case 0x75 /* u */:
+      case 0x49 /* I */:
         break;
       default:
         return META_INVALID_FLAG;
@@ -180,12 +178,12 @@ export function parseMetaSet(request: ScannedRequest, ntokens: number, itemSizeM
 
 /** No mode, or E(add) A(append) P(prepend) R(replace) S(set). */
 function isSetMode(mode: number): boolean {
-  return mode === 0 || mode === ch('E') || mode === ch('A') || mode === ch('P') || mode === ch('R') || mode === ch('S');
+  return mode === 0 || mode === 0x45 /* E */ || mode === 0x41 /* A */ || mode === 0x50 /* P */ || mode === 0x52 /* R */ || mode === 0x53 /* S */;
 }
 
 /** No mode, or I/+ (incr) D/- (decr). */
 function isArithmeticMode(mode: number): boolean {
-  return mode === 0 || mode === ch('I') || mode === ch('+') || mode === ch('D') || mode === ch('-');
+  return mode === 0 || mode === 0x49 /* I */ || mode === 0x2b /* + */ || mode === 0x44 /* D */ || mode === 0x2d /* - */;
 }
 
 /** md and ma share their checks; md and ma report any flag problem with one message. */

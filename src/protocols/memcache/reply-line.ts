@@ -8,55 +8,53 @@
 import { ReplyKind } from './reply-kind.ts';
 import type { ScannedReply } from './scanned-reply.ts';
 
-const ch = (text: string): number => text.charCodeAt(0);
-
 export function parseReplyLine(reply: ScannedReply, buf: Buffer, start: number, newline: number, maxValueBytes: number): number {
   reply.reset(buf, start, newline + 1);
   const end = newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
   switch (buf[start]) {
-    case ch('V'):
+    case 0x56 /* V */:
       if (hasWord(buf, start, end, 'VALUE')) return parseValue(reply, buf, start + 6, end, maxValueBytes);
       if (hasWord(buf, start, end, 'VA')) return parseMetaValue(reply, buf, start + 3, end, maxValueBytes);
       if (hasWord(buf, start, end, 'VERSION')) return is(reply, ReplyKind.version);
       break;
-    case ch('E'):
+    case 0x45 /* E */:
       if (isExactly(buf, start, end, 'END')) return is(reply, ReplyKind.end);
       if (hasWord(buf, start, end, 'ERROR')) return is(reply, ReplyKind.error);
       if (isExactly(buf, start, end, 'EXISTS')) return is(reply, ReplyKind.exists);
       if (hasWord(buf, start, end, 'EN')) return metaStatus(reply, ReplyKind.en, buf, start + 2, end);
       if (hasWord(buf, start, end, 'EX')) return metaStatus(reply, ReplyKind.ex, buf, start + 2, end);
       break;
-    case ch('S'):
+    case 0x53 /* S */:
       if (isExactly(buf, start, end, 'STORED')) return is(reply, ReplyKind.stored);
       if (hasWord(buf, start, end, 'STAT')) return is(reply, ReplyKind.stat);
       if (hasWord(buf, start, end, 'SERVER_ERROR')) return is(reply, ReplyKind.serverError);
       break;
-    case ch('N'):
+    case 0x4e /* N */:
       if (isExactly(buf, start, end, 'NOT_FOUND')) return is(reply, ReplyKind.notFound);
       if (isExactly(buf, start, end, 'NOT_STORED')) return is(reply, ReplyKind.notStored);
       if (hasWord(buf, start, end, 'NF')) return metaStatus(reply, ReplyKind.nf, buf, start + 2, end);
       if (hasWord(buf, start, end, 'NS')) return metaStatus(reply, ReplyKind.ns, buf, start + 2, end);
       break;
-    case ch('H'):
+    case 0x48 /* H */:
       if (hasWord(buf, start, end, 'HD')) return metaStatus(reply, ReplyKind.hd, buf, start + 2, end);
       break;
-    case ch('M'):
+    case 0x4d /* M */:
       if (hasWord(buf, start, end, 'MN')) return metaStatus(reply, ReplyKind.mn, buf, start + 2, end);
       if (hasWord(buf, start, end, 'ME')) return parseMetaDebug(reply, buf, start + 3, end);
       break;
-    case ch('D'):
+    case 0x44 /* D */:
       if (isExactly(buf, start, end, 'DELETED')) return is(reply, ReplyKind.deleted);
       break;
-    case ch('T'):
+    case 0x54 /* T */:
       if (isExactly(buf, start, end, 'TOUCHED')) return is(reply, ReplyKind.touched);
       break;
-    case ch('O'):
+    case 0x4f /* O */:
       if (isExactly(buf, start, end, 'OK')) return is(reply, ReplyKind.ok);
       break;
-    case ch('R'):
+    case 0x52 /* R */:
       if (isExactly(buf, start, end, 'RESET')) return is(reply, ReplyKind.reset);
       break;
-    case ch('C'):
+    case 0x43 /* C */:
       if (hasWord(buf, start, end, 'CLIENT_ERROR')) return is(reply, ReplyKind.clientError);
       break;
   }
@@ -118,13 +116,13 @@ function metaStatus(reply: ScannedReply, kind: ReplyKind, buf: Buffer, at: numbe
     let tokenEnd = buf.indexOf(32, i);
     if (tokenEnd < 0 || tokenEnd > end) tokenEnd = end;
     const flag = buf[i];
-    if (flag === ch('O')) {
+    if (flag === 0x4f /* O */) {
       reply.opaqueStart = i + 1;
       reply.opaqueEnd = tokenEnd;
-    } else if (flag === ch('k')) {
+    } else if (flag === 0x6b /* k */) {
       reply.keyStart = i + 1;
       reply.keyEnd = tokenEnd;
-    } else if (flag === ch('b') && tokenEnd === i + 1) {
+    } else if (flag === 0x62 /* b */ && tokenEnd === i + 1) {
       reply.keyBase64 = true;
     }
     i = tokenEnd;
