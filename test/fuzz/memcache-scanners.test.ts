@@ -12,7 +12,7 @@ import { ReplyKind } from '../../src/protocols/memcache/reply-kind.ts';
 import { ReplyScanner } from '../../src/protocols/memcache/reply-scanner.ts';
 import { RequestKind } from '../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../src/protocols/memcache/request-scanner.ts';
-import { seededRandom as random } from '../support/resp-collect.ts';
+import { seededRandom as random } from '../support/seeded-random.ts';
 
 const requestFragments = [
   'get ', 'gets ', 'gat 10 ', 'set k 0 0 ', 'ms k ', 'mg k ', 'md k q', 'ma k ', 'mn', 'me k', 'cas k 0 0 3 ', 'delete k ',
