@@ -52,6 +52,9 @@ export function buildConfigSchema(modes: readonly ModeDefinition<any>[]) {
           ctx.addIssue({ code: 'custom', path: ['listeners', name, 'listen'], message: `listener "${other}" already listens on this port` });
         }
         seen.set(key, name);
+        if (listen.kind === 'unix' && config.workers > 1) {
+          ctx.addIssue({ code: 'custom', path: ['listeners', name, 'listen'], message: 'a unix socket listener needs workers: 1 (SO_REUSEPORT cannot share a unix socket)' });
+        }
       }
     });
 }
