@@ -39,8 +39,8 @@ test('fills defaults for everything not written', () => {
 });
 
 test('durations, "auto" workers and unix sockets parse', () => {
+  assert.equal(load(`workers: auto\n${minimal}`).workers, os.availableParallelism());
   const config = load(`
-workers: auto
 drain_timeout: 2.5s
 listeners:
   l4:
@@ -49,7 +49,6 @@ listeners:
     upstreams: ["[::1]:6379", "redis-0.redis:6379"]
     connect_timeout: 250ms
 `);
-  assert.equal(config.workers, os.availableParallelism());
   assert.equal(config.drain_timeout, 2500);
   const l4 = config.listeners.l4 as unknown as { listen: unknown; upstreams: unknown; connect_timeout: number };
   assert.deepEqual(l4.listen, { kind: 'unix', path: '/tmp/padda-test.sock', permissions: 0o660 });
@@ -148,6 +147,15 @@ listeners:
   b: { mode: respond, listen: 0.0.0.0:8080 }
 `);
   assert.match(found[0]!, /^padda\.yaml:4:31 listeners\.b\.listen: listener "a" already listens on this port/);
+});
+
+test('a unix socket listener with several workers is refused', () => {
+  const found = problems(`
+workers: 2
+listeners:
+  a: { mode: respond, listen: /tmp/a.sock }
+`);
+  assert.match(found[0]!, /^padda\.yaml:4:31 listeners\.a\.listen: a unix socket listener needs workers: 1/);
 });
 
 test('malformed YAML gives its position', () => {
