@@ -72,6 +72,7 @@ export class RequestScanner {
     return this.#reader.buffered;
   }
 
+  /** Scans the next request into `request`; false when more bytes are needed, and for good after a closing error. */
   next(): boolean {
     if (this.#closed) return false;
     const reader = this.#reader;
