@@ -11,9 +11,3 @@ export interface CommandArguments {
   readonly argEnd: Int32Array;
 }
 
-/** Argument i as a Buffer view (no copy), for the rare paths that need one. */
-export function argumentView(args: CommandArguments, i: number): Buffer {
-  const { buffer } = args;
-  return Buffer.from(buffer.buffer, buffer.byteOffset + args.argStart[i], args.argEnd[i] - args.argStart[i]);
-}
-
