@@ -1,0 +1,176 @@
+import net from 'node:net';
+import { Fifo } from './fifo.ts';
+import { scheduleFlush, type Flushable } from './flush-scheduler.ts';
+import type { InFlight, ReplyFramer } from './in-flight.ts';
+import type { ServerSpec } from './server-spec.ts';
+
+/** Bytes queued in the kernel-side write buffer beyond which feeders should pause. */
+const CONGESTION_BYTES = 4 * 1024 * 1024;
+/** Below this many bytes a batch is copied into one buffer; above, handed to writev as is. */
+const CONCAT_LIMIT = 64 * 1024;
+
+export interface ConnectionEvents {
+  /** A request was answered: the server is healthy. */
+  succeeded(): void;
+  /** Connecting failed, the connection broke, or a request timed out. */
+  failed(reason: string): void;
+  /** The write buffer drained below the congestion mark. */
+  drained(): void;
+}
+
+export interface ConnectionOptions {
+  /** ms; applies to connecting and to every reply. 0 waits forever (twemproxy's default). */
+  timeout: number;
+  tcpKeepalive: boolean;
+  /** Commands sent first on every new connection (AUTH, SELECT), with requests that check their replies. */
+  handshake?: () => Array<{ bytes: Buffer; request: InFlight }>;
+}
+
+/**
+ * One pipelined connection to a backend server. Requests are written in the
+ * order they are sent, batched per event-loop turn, and replies are matched
+ * to them first-in first-out. The socket is opened on first use and after a
+ * failure is opened again on the next send, resolving the host name anew —
+ * so a StatefulSet pod that moved is found at its new address.
+ */
+export class ServerConnection<T extends InFlight> implements Flushable {
+  readonly server: ServerSpec;
+  readonly queue = new Fifo<T>();
+  private readonly framer: ReplyFramer<T>;
+  private readonly options: ConnectionOptions;
+  private readonly events: ConnectionEvents;
+  private socket: net.Socket | null = null;
+  private open = false;
+  private outgoing: Buffer[] = [];
+  private outgoingBytes = 0;
+  private connectTimer: NodeJS.Timeout | null = null;
+
+  constructor(server: ServerSpec, framer: ReplyFramer<T>, options: ConnectionOptions, events: ConnectionEvents) {
+    this.server = server;
+    this.framer = framer;
+    this.options = options;
+    this.events = events;
+  }
+
+  get connected(): boolean {
+    return this.open;
+  }
+
+  get congested(): boolean {
+    return this.socket !== null && this.socket.writableLength > CONGESTION_BYTES;
+  }
+
+  /** Queues a request and its bytes; they leave with this turn's batch. */
+  send(request: T, bytes: Buffer): void {
+    request.sentAt = performance.now();
+    this.queue.push(request);
+    this.write(bytes);
+  }
+
+  /** Bytes that expect no reply (memcache `noreply`), kept in order with the rest. */
+  write(bytes: Buffer): void {
+    this.outgoing.push(bytes);
+    this.outgoingBytes += bytes.length;
+    if (this.socket === null) this.connect();
+    else if (this.open) scheduleFlush(this);
+  }
+
+  connect(): void {
+    if (this.socket !== null) return;
+    const server = this.server;
+    const socket = server.path
+      ? net.connect({ path: server.path })
+      : net.connect({ host: server.host, port: server.port, noDelay: true, keepAlive: this.options.tcpKeepalive });
+    this.socket = socket;
+    if (this.options.timeout > 0) {
+      this.connectTimer = setTimeout(() => this.reset(`connect to ${server.label} timed out`), this.options.timeout);
+    }
+    socket.once('connect', () => this.opened());
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('drain', () => this.events.drained());
+    socket.on('error', (error: NodeJS.ErrnoException) => this.reset(`${server.label}: ${error.code ?? error.message}`));
+    socket.on('close', () => {
+      if (this.socket === socket) this.reset(`${server.label}: connection closed by server`);
+    });
+  }
+
+  flush(): void {
+    const socket = this.socket;
+    if (!this.open || socket === null || this.outgoing.length === 0) return;
+    const batch = this.outgoing;
+    const bytes = this.outgoingBytes;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    if (batch.length === 1) socket.write(batch[0]!);
+    else if (bytes <= CONCAT_LIMIT) socket.write(Buffer.concat(batch, bytes));
+    else {
+      socket.cork();
+      for (const part of batch) socket.write(part);
+      socket.uncork();
+    }
+  }
+
+  /** The oldest unanswered request's age in ms, for the timeout sweep; 0 when idle. */
+  oldestAge(now: number): number {
+    const head = this.queue.peek();
+    return head === undefined ? 0 : now - head.sentAt;
+  }
+
+  /**
+   * Fails every request in flight and closes the socket. Replies that were
+   * on their way can no longer be matched, so nothing on this connection is
+   * trusted after a timeout or a protocol error — the twemproxy rule.
+   * An idle connection the server closed (its `timeout` setting) is not a
+   * failure of the server, nor is a close padda asked for.
+   */
+  reset(reason: string, failure = true): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    const wasIdle = this.open && this.queue.length === 0 && this.outgoing.length === 0;
+    this.socket = null;
+    this.open = false;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    socket.removeAllListeners('data');
+    socket.destroy();
+    this.framer.reset();
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    for (const request of this.queue.drainAll()) request.fail(reason);
+    if (failure && !wasIdle) this.events.failed(reason);
+  }
+
+  /** Closes when idle, e.g. a removed listener; requests in flight still get their replies first. */
+  close(): void {
+    if (this.queue.length === 0) this.socket?.end();
+  }
+
+  private opened(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.open = true;
+    const handshake = this.options.handshake?.() ?? [];
+    if (handshake.length > 0) {
+      // AUTH and SELECT must reach the server before anything queued while connecting.
+      const waiting = this.queue.drainAll();
+      for (const step of handshake) {
+        step.request.sentAt = performance.now();
+        this.queue.push(step.request as T);
+        this.outgoingBytes += step.bytes.length;
+      }
+      for (const request of waiting) this.queue.push(request);
+      this.outgoing = [...handshake.map((step) => step.bytes), ...this.outgoing];
+    }
+    this.flush();
+  }
+
+  private received(chunk: Buffer): void {
+    const before = this.queue.length;
+    const error = this.framer.feed(chunk, this.queue);
+    if (error !== null) {
+      this.reset(`${this.server.label}: ${error}`);
+      return;
+    }
+    if (this.queue.length < before) this.events.succeeded();
+  }
+}
