@@ -200,7 +200,13 @@ export class ReplyScanner {
   }
 }
 
+/** Most lines (+OK, :1, -ERR …) end within a few bytes, where a plain loop beats the native search's call cost. */
+const SHORT_LINE = 32;
+
 function indexOfLf(chunk: Uint8Array, from: number, to: number): number {
-  const at = chunk.indexOf(LF, from);
-  return at >= to ? -1 : at;
+  const near = Math.min(to, from + SHORT_LINE);
+  for (let i = from; i < near; i++) if (chunk[i] === LF) return i;
+  if (near === to) return -1;
+  const at = chunk.indexOf(LF, near);
+  return at < 0 || at >= to ? -1 : at;
 }
