@@ -10,16 +10,10 @@ import { findCommand } from '../src/protocols/resp/commands/command-table.ts';
 import { KeyPositions } from '../src/protocols/resp/commands/key-positions.ts';
 import { ReplyScanner } from '../src/protocols/resp/reply-scanner.ts';
 import { RequestScanner } from '../src/protocols/resp/request-scanner.ts';
+import { chunkedStream, printPerItem } from './support/scan-bench.ts';
 
 const COUNT = 2000;
-const CHUNK = 16 * 1024;
-
-function stream(make: (i: number) => string): Buffer[] {
-  const whole = Buffer.from(Array.from({ length: COUNT }, (_, i) => make(i)).join(''), 'latin1');
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < whole.length; at += CHUNK) chunks.push(whole.subarray(at, at + CHUNK));
-  return chunks;
-}
+const stream = (make: (i: number) => string): Buffer[] => chunkedStream(COUNT, make);
 
 const multibulk = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
 const value = 'v'.repeat(100);
@@ -67,10 +61,5 @@ for (const [name, chunks] of Object.entries(replyStreams)) {
 }
 
 await bench.run();
-console.table(bench.tasks.map((task) => {
-  const result = task.result;
-  if (result.state !== 'completed') return { task: task.name, state: result.state };
-  const nsPerItem = (result.latency.mean * 1e6) / COUNT;
-  return { task: task.name, 'ns/item': nsPerItem.toFixed(1), 'M items/s': (1000 / nsPerItem).toFixed(2), 'rme %': result.latency.rme.toFixed(1) };
-}));
+printPerItem(bench, COUNT);
 if (sink === 0) console.log('nothing scanned');
