@@ -16,7 +16,8 @@ export interface RequestLimits {
   /**
    * Largest incomplete command padda keeps buffered for one client (redis
    * `client-query-buffer-limit`, 1 GB). Redis counts only its unparsed bytes,
-   * padda the whole incomplete command, because it forwards commands whole.
+   * padda the whole incomplete command, because it forwards commands whole,
+   * and 8 bytes per argument for its offsets.
    * At most 2^31 - 1, the range of the scanner's offsets.
    */
   readonly maxQueryBuffer: number;

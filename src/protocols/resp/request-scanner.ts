@@ -315,7 +315,7 @@ export class RequestScanner implements CommandArguments {
     const input = this.input;
     const shift = this.commandStart;
     const length = input.length - shift;
-    if (length > this.limits.maxQueryBuffer) {
+    if (this.heldBytes(length) > this.limits.maxQueryBuffer) {
       this.fail(queryBufferLimitError(this.limits.maxQueryBuffer));
       return;
     }
@@ -334,6 +334,15 @@ export class RequestScanner implements CommandArguments {
   }
 
   /**
+   * Memory an incomplete command of `dataBytes` holds: its bytes, plus 8 bytes
+   * of offsets per argument, so that a flood of empty arguments (6 bytes each
+   * on the wire) is bounded by maxQueryBuffer too.
+   */
+  private heldBytes(dataBytes: number): number {
+    return dataBytes + 8 * this.argc;
+  }
+
+  /**
    * Feeds the pending command from the input, only as many bytes as it can
    * still own (the rest of its bulk, or up to the end of its current line), so
    * that the commands after it are scanned in place again.
@@ -342,7 +351,7 @@ export class RequestScanner implements CommandArguments {
     for (;;) {
       if (this.inputPos >= this.input.length) return INCOMPLETE;
       const take = this.bytesToTake();
-      if (this.pendingLength + take > this.limits.maxQueryBuffer) {
+      if (this.heldBytes(this.pendingLength + take) > this.limits.maxQueryBuffer) {
         return this.fail(queryBufferLimitError(this.limits.maxQueryBuffer));
       }
       this.appendToPending(take);

@@ -217,6 +217,13 @@ describe('RequestScanner: limits and memory', () => {
     assert.equal(result.error, 'QUERY_BUFFER_LIMIT');
   });
 
+  it('counts the offsets of a flood of empty arguments against maxQueryBuffer', () => {
+    const flood = bytes('*1000000\r\n' + '$0\r\n\r\n'.repeat(10_000));
+    const chunks = splitAt(flood, Array.from({ length: 99 }, (_, i) => (i + 1) * 600));
+    const result = scanRequests(chunks, { maxQueryBuffer: 64 * 1024 });
+    assert.equal(result.error, 'QUERY_BUFFER_LIMIT', '60 KB of data, but 80 KB of offsets');
+  });
+
   it('enforces a configured maxBulkLength and maxMultibulkLength', () => {
     assert.equal(scanRequests([bytes('*1\r\n$11\r\n')], { maxBulkLength: 10 }).error, '-ERR Protocol error: invalid bulk length\r\n');
     assert.equal(scanRequests([bytes(`*${1024 * 1024 + 1}\r\n`)], { maxMultibulkLength: 1024 * 1024 }).error, '-ERR Protocol error: invalid multibulk length\r\n');
