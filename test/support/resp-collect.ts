@@ -3,9 +3,6 @@ import { RequestScanner } from '../../src/protocols/resp/request-scanner.ts';
 import type { RequestLimits } from '../../src/protocols/resp/limits.ts';
 import { ReplyScanner } from '../../src/protocols/resp/reply-scanner.ts';
 
-/** Kept importable from here for the memcache fuzz test, which imports it from this file. */
-export { seededRandom } from './seeded-random.ts';
-
 export interface ScannedRequests {
   /** Each command's arguments, latin1 so any byte survives. */
   commands: string[][];
