@@ -2,38 +2,14 @@
 // is several times slower, and this is the JS fallback of a hot-path hash.
 // As a routing hash padda uses the low 32 bits of the 64-bit value.
 
+import { add, H, L, mul, rotl } from './u64.ts';
+
 // Constants as [high, low] halves.
 const P1H = 0x9e3779b1, P1L = 0x85ebca87;
 const P2H = 0xc2b2ae3d, P2L = 0x27d4eb4f;
 const P3H = 0x165667b1, P3L = 0x9e3779f9;
 const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
 const P5H = 0x27d4eb2f, P5L = 0x165667c5;
-
-// Results of the 64-bit helpers land here instead of in fresh arrays.
-let H = 0;
-let L = 0;
-
-/** (ah:al) × (bh:bl) mod 2^64 → H:L. */
-function mul(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const mid = a1 * b0 + (a0 * b1 >>> 0) + ((a0 * b0) >>> 16); // < 2^34, exact in a double
-  const carry = Math.floor(mid / 0x10000);
-  L = Math.imul(al, bl) >>> 0;
-  H = (a1 * b1 + carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
-}
-
-/** (ah:al) + (bh:bl) mod 2^64 → H:L. */
-function add(ah: number, al: number, bh: number, bl: number): void {
-  const lo = (al >>> 0) + (bl >>> 0);
-  L = lo >>> 0;
-  H = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-}
-
-/** rotate-left (h:l) by r (0 < r < 32) → H:L. */
-function rotl(h: number, l: number, r: number): void {
-  H = ((h << r) | (l >>> (32 - r))) >>> 0;
-  L = ((l << r) | (h >>> (32 - r))) >>> 0;
-}
 
 function le32(buf: Uint8Array, p: number): number {
   return (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
