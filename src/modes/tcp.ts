@@ -1,7 +1,8 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { z } from 'zod';
 import { address, duration } from '../config/values.ts';
-import { formatAddress, type Address } from '../net/address.ts';
+import { formatAddress } from '../net/address.ts';
+import { connectWithTimeout, splice } from '../net/splice.ts';
 import type { ModeContext, ModeDefinition, ModeHandler } from './mode.ts';
 
 const schema = z.strictObject({
@@ -58,51 +59,24 @@ class TcpProxy implements ModeHandler {
   private connect(client: net.Socket, index: number, attempt: number): void {
     const upstreams = this.config.upstreams;
     const target = upstreams[index]!;
-    const upstream = net.connect({ ...connectOptions(target), allowHalfOpen: true, noDelay: true });
-    const timer = setTimeout(() => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), this.config.connect_timeout);
-    const failed = (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+    const upstream = connectWithTimeout(target, this.config.connect_timeout, (error, connected) => {
+      if (!error) {
+        splice(client, connected, this.config.idle_timeout, {
+          upstreamError: (cause) => {
+            this.context.metrics.error('upstream_reset');
+            this.context.log.warn({ upstream: formatAddress(target), err: cause.message }, 'upstream connection failed mid-stream');
+          },
+          idle: () => this.context.metrics.error('idle_timeout'),
+        });
+        return;
+      }
       this.context.metrics.error(`upstream_${(error.code ?? 'error').toLowerCase()}`);
       const last = attempt + 1 >= upstreams.length;
       this.context.log.warn({ upstream: formatAddress(target), err: error.message, client: client.remoteAddress, retry: !last }, 'upstream connect failed');
       if (last || client.destroyed) client.destroy();
       else this.connect(client, (index + 1) % upstreams.length, attempt + 1);
-    };
-    upstream.once('error', failed);
-    upstream.once('connect', () => {
-      clearTimeout(timer);
-      upstream.off('error', failed);
-      this.splice(client, upstream, target);
     });
     client.once('close', () => upstream.destroy());
-  }
-
-  private splice(client: net.Socket, upstream: net.Socket, target: Address): void {
-    if (client.destroyed) {
-      upstream.destroy();
-      return;
-    }
-    upstream.on('error', (error: NodeJS.ErrnoException) => {
-      this.context.metrics.error('upstream_reset');
-      this.context.log.warn({ upstream: formatAddress(target), err: error.message }, 'upstream connection failed mid-stream');
-      // A reset, not a FIN: the client must not mistake a cut stream for a complete one.
-      client.resetAndDestroy();
-    });
-    client.on('error', () => upstream.resetAndDestroy());
-    upstream.once('close', () => {
-      // The upstream closed both ways; anything still buffered for the client is flushed by end().
-      if (!client.writableEnded) client.end();
-    });
-    if (this.config.idle_timeout > 0) {
-      const idle = () => {
-        this.context.metrics.error('idle_timeout');
-        client.destroy();
-        upstream.destroy();
-      };
-      client.setTimeout(this.config.idle_timeout, idle);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
   }
 
   start(): Promise<void> {
@@ -127,10 +101,6 @@ class TcpProxy implements ModeHandler {
   stats(): Record<string, unknown> {
     return { connections: this.connections.size, upstreams: this.config.upstreams.map(formatAddress) };
   }
-}
-
-function connectOptions(target: Address): net.NetConnectOpts {
-  return target.kind === 'unix' ? { path: target.path } : { host: target.host, port: target.port };
 }
 
 export const tcpMode: ModeDefinition<TcpConfig> = {
