@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import xxhash from 'xxhash-wasm';
+import { HASH_NAMES, hashFunction, wasmHashFunction } from '../../../src/hash/index.ts';
+import { hashId } from '../../../src/hash/functions/index.ts';
+import { jumpBucket } from '../../../src/hash/distribution/jump.ts';
+import { lnUnit } from '../../../src/hash/distribution/rendezvous.ts';
+import { WasmCore } from '../../../src/hash/wasm.ts';
+import { randomKeys, rng } from './keys.ts';
+import { bytes, VECTORS } from './vectors.ts';
+
+describe('WASM hash core', () => {
+  it('matches published test vectors', () => {
+    for (const { hash, key, value } of VECTORS) {
+      const b = bytes(key);
+      assert.equal(wasmHashFunction(hash)(b, 0, b.length), value, `${hash}(${JSON.stringify(key)})`);
+    }
+  });
+
+  it('agrees with the JS hashes on 100k random keys (binary, empty, 1 byte … 4 KiB) for every hash', () => {
+    const count = 100_000;
+    const { buf, spans } = randomKeys(count, 7);
+    const core = new WasmCore();
+    const spansAt = core.heapBase;
+    const outAt = spansAt + 8 * count;
+    const dataAt = outAt + 4 * count;
+    core.ensure(dataAt + buf.length);
+    core.u8.set(buf, dataAt);
+    core.u32.set(spans, spansAt >>> 2);
+    for (const name of HASH_NAMES) {
+      const js = hashFunction(name);
+      core.exports.hashBatch(hashId(name), dataAt, spansAt, count, outAt);
+      const wasm = core.u32.subarray(outAt >>> 2, (outAt >>> 2) + count);
+      for (let i = 0; i < count; i++) {
+        const want = js(buf, spans[2 * i], spans[2 * i + 1]);
+        if (wasm[i] !== want) {
+          assert.fail(`${name}: key ${i} (${spans[2 * i + 1] - spans[2 * i]} bytes): wasm ${wasm[i]} js ${want}`);
+        }
+      }
+    }
+  });
+
+  it('computes full XXH64 like xxhash-wasm', async () => {
+    const oracle = await xxhash();
+    const core = new WasmCore();
+    const { buf, spans } = randomKeys(2000, 3);
+    core.ensure(core.heapBase + buf.length);
+    core.u8.set(buf, core.heapBase);
+    for (let i = 0; i < 2000; i++) {
+      const [s, e] = [spans[2 * i], spans[2 * i + 1]];
+      assert.equal(BigInt.asUintN(64, core.exports.xxh64Full(core.heapBase + s, e - s)), oracle.h64Raw(buf.subarray(s, e), 0n));
+    }
+  });
+
+  it('jump and lnUnit give the same bits in WASM and JS', () => {
+    const { jump, lnUnit: wasmLn } = new WasmCore().exports;
+    const next = rng(11);
+    for (const m of [0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff]) {
+      assert.equal(Object.is(wasmLn(m), lnUnit(m)), true, `lnUnit(${m})`);
+    }
+    for (let i = 0; i < 100_000; i++) {
+      const m = Math.floor(next() * 2 ** 32);
+      const got = wasmLn(m);
+      if (!Object.is(got, lnUnit(m))) assert.fail(`lnUnit(${m}): wasm ${got} js ${lnUnit(m)}`);
+      const n = 1 + Math.floor(next() * 1000);
+      if (jump(m, n) !== jumpBucket(m, n)) assert.fail(`jump(${m}, ${n}): wasm ${jump(m, n)} js ${jumpBucket(m, n)}`);
+    }
+  });
+
+  it('lnUnit is within 1e-12 of Math.log', () => {
+    const next = rng(5);
+    for (let i = 0; i < 10_000; i++) {
+      const m = Math.floor(next() * 2 ** 32);
+      const exact = Math.log((2 * m + 1) / 2 ** 33);
+      assert.ok(Math.abs(lnUnit(m) - exact) <= 1e-12 * Math.abs(exact), `m=${m}`);
+    }
+  });
+});
