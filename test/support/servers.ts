@@ -121,6 +121,7 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 async function stopChild(child: ChildProcess, exited: Promise<string>, spec: ProcessSpec): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+    child.ref(); // keep the event loop alive until the exit we await
     process.kill(child.pid, 'SIGTERM');
     const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), spec.stopTimeoutMs ?? 3_000).unref());
     if ((await Promise.race([exited, grace])) === 'timeout') {
@@ -159,6 +160,8 @@ export function tempDir(prefix: string): Promise<string> {
 // ---------------------------------------------------------------------------
 
 export interface StartOptions {
+  /** Loopback address to bind (default 127.0.0.1); any 127.x.y.z works on Linux. */
+  host?: string;
   /** Port to listen on; a free one is picked when omitted. */
   port?: number;
   /** Extra command-line arguments. */
@@ -167,12 +170,14 @@ export interface StartOptions {
 
 /** redis-server without persistence, bound to loopback. */
 export async function startRedis(opts: StartOptions = {}): Promise<RunningServer> {
-  const port = opts.port ?? (await freePort());
+  const host = opts.host ?? LOOPBACK;
+  const port = opts.port ?? (await freePort(host));
   const dir = await tempDir('redis');
   return startProcess({
     label: `redis-server:${port}`,
     command: 'redis-server',
-    args: ['--port', String(port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no',
+    host,
+    args: ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no',
       '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', ...(opts.args ?? [])],
     ports: [port],
     dir,
@@ -181,13 +186,15 @@ export async function startRedis(opts: StartOptions = {}): Promise<RunningServer
 
 /** memcached on loopback, TCP only. `-u root` because tests may run as root, which memcached refuses otherwise. */
 export async function startMemcached(opts: StartOptions = {}): Promise<RunningServer> {
-  const port = opts.port ?? (await freePort());
+  const host = opts.host ?? LOOPBACK;
+  const port = opts.port ?? (await freePort(host));
   const dir = await tempDir('memcached');
   const asRoot = process.getuid?.() === 0 ? ['-u', 'root'] : [];
   return startProcess({
-    label: `memcached:${port}`,
+    label: `memcached:${host}:${port}`,
     command: 'memcached',
-    args: ['-l', LOOPBACK, '-p', String(port), '-U', '0', '-m', '64', ...asRoot, ...(opts.args ?? [])],
+    host,
+    args: ['-l', host, '-p', String(port), '-U', '0', '-m', '64', ...asRoot, ...(opts.args ?? [])],
     ports: [port],
     dir,
   });
