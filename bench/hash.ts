@@ -1,0 +1,101 @@
+/**
+ * ns per key for 8/32/128-byte keys: WASM batch, WASM single call, pure JS,
+ * and xxhash-wasm (a single call per key); then routing a batch (hash +
+ * ketama lookup) in WASM vs JS, and lookups/s per distribution.
+ *
+ *   node bench/hash.ts            (the machine is shared: run it twice, read the steadier run)
+ */
+import { Bench } from 'tinybench';
+import xxhash from 'xxhash-wasm';
+import {
+  buildDistribution, createRouter, DISTRIBUTION_KINDS, hashFunction, wasmHashFunction, type HashName,
+} from '../src/hash/index.ts';
+import { hashId } from '../src/hash/functions/index.ts';
+import { WasmCore } from '../src/hash/wasm.ts';
+import { printPerItem } from './report.ts';
+
+const BATCH = 256; // keys per event-loop turn, a busy pipelined connection
+const TIME = Number(process.env.BENCH_MS ?? 400);
+const oracle = await xxhash();
+
+function keysOf(size: number): { buf: Uint8Array; spans: Uint32Array } {
+  const buf = new Uint8Array(size * BATCH).map(() => 32 + Math.floor(Math.random() * 95));
+  const spans = new Uint32Array(2 * BATCH);
+  for (let i = 0; i < BATCH; i++) [spans[2 * i], spans[2 * i + 1]] = [i * size, (i + 1) * size];
+  return { buf, spans };
+}
+
+/** The WASM batch hasher with its copies: keys and spans in, one call, answers out. */
+function wasmBatch(name: HashName): (buf: Uint8Array, spans: Uint32Array, out: Uint32Array) => void {
+  const core = new WasmCore();
+  const id = hashId(name);
+  return (buf, spans, out) => {
+    const spansAt = core.heapBase;
+    const outAt = spansAt + 8 * BATCH;
+    const dataAt = outAt + 4 * BATCH;
+    core.ensure(dataAt + buf.length);
+    core.u8.set(buf, dataAt);
+    core.u32.set(spans, spansAt >>> 2);
+    core.exports.hashBatch(id, dataAt, spansAt, BATCH, outAt);
+    out.set(core.u32.subarray(outAt >>> 2, (outAt >>> 2) + BATCH));
+  };
+}
+
+let sink = 0;
+const out = new Uint32Array(BATCH);
+for (const size of [8, 32, 128]) {
+  const { buf, spans } = keysOf(size);
+  const bench = new Bench({ time: TIME });
+  for (const name of ['fnv1a_64', 'md5', 'xxh32'] as const) {
+    const js = hashFunction(name);
+    const single = wasmHashFunction(name);
+    const batch = wasmBatch(name);
+    bench
+      .add(`${name} WASM batch`, () => batch(buf, spans, out))
+      .add(`${name} WASM single`, () => {
+        for (let i = 0; i < BATCH; i++) sink ^= single(buf, spans[2 * i], spans[2 * i + 1]);
+      })
+      .add(`${name} JS`, () => {
+        for (let i = 0; i < BATCH; i++) sink ^= js(buf, spans[2 * i], spans[2 * i + 1]);
+      });
+  }
+  bench.add('xxh32 xxhash-wasm h32Raw single', () => {
+    for (let i = 0; i < BATCH; i++) sink ^= oracle.h32Raw(buf.subarray(spans[2 * i], spans[2 * i + 1]));
+  });
+  await bench.run();
+  printPerItem(`hash, ${size}-byte keys (batches of ${BATCH})`, bench, BATCH);
+}
+
+// Routing a batch: hash + lookup, what the redis mode does per event-loop turn.
+for (const size of [8, 32, 128]) {
+  const { buf, spans } = keysOf(size);
+  const servers = Array.from({ length: 10 }, (_, i) => ({ name: `10.0.0.${i}:6379`, weight: 1 }));
+  const routed = new Int32Array(BATCH);
+  const bench = new Bench({ time: TIME });
+  for (const [hash, kind] of [['fnv1a_64', 'ketama'], ['crc32a', 'ketama_nginx'], ['xxh32', 'maglev']] as const) {
+    const distribution = buildDistribution(kind, servers);
+    const wasm = createRouter({ hash, distribution, engine: 'wasm' });
+    const js = createRouter({ hash, distribution, engine: 'js' });
+    bench
+      .add(`${hash}/${kind} WASM routeBatch`, () => wasm.routeBatch(buf, spans, BATCH, routed))
+      .add(`${hash}/${kind} JS routeBatch`, () => js.routeBatch(buf, spans, BATCH, routed));
+  }
+  await bench.run();
+  printPerItem(`route, ${size}-byte keys, 10 servers (batches of ${BATCH})`, bench, BATCH);
+}
+
+// Lookups per distribution: pick() on precomputed hashes.
+{
+  const hashes = Uint32Array.from({ length: 4096 }, () => Math.floor(Math.random() * 2 ** 32));
+  const servers = Array.from({ length: 10 }, (_, i) => ({ name: `10.0.0.${i}:6379`, weight: 1 + (i % 3) }));
+  const bench = new Bench({ time: TIME });
+  for (const kind of DISTRIBUTION_KINDS) {
+    const d = buildDistribution(kind, servers);
+    bench.add(kind, () => {
+      for (let i = 0; i < hashes.length; i++) sink ^= d.pick(hashes[i]);
+    });
+  }
+  await bench.run();
+  printPerItem('lookups (JS pick), 10 servers with weights 1..3', bench, hashes.length, 'lookup');
+}
+if (sink === 0.5) console.log(sink);
