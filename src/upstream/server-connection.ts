@@ -3,11 +3,10 @@ import { Fifo } from './fifo.ts';
 import { scheduleFlush, type Flushable } from './flush-scheduler.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
 import type { ServerSpec } from './server-spec.ts';
+import { writeBatch } from './write-batch.ts';
 
 /** Bytes queued in the kernel-side write buffer beyond which feeders should pause. */
 const CONGESTION_BYTES = 4 * 1024 * 1024;
-/** Below this many bytes a batch is copied into one buffer; above, handed to writev as is. */
-const CONCAT_LIMIT = 64 * 1024;
 
 export interface ConnectionEvents {
   /** A request was answered: the server is healthy. */
@@ -101,13 +100,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     const bytes = this.outgoingBytes;
     this.outgoing = [];
     this.outgoingBytes = 0;
-    if (batch.length === 1) socket.write(batch[0]!);
-    else if (bytes <= CONCAT_LIMIT) socket.write(Buffer.concat(batch, bytes));
-    else {
-      socket.cork();
-      for (const part of batch) socket.write(part);
-      socket.uncork();
-    }
+    writeBatch(socket, batch, bytes);
   }
 
   /** The oldest unanswered request's age in ms, for the timeout sweep; 0 when idle. */
