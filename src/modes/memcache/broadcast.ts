@@ -1,0 +1,34 @@
+import { Expect, replies, type RequestKind } from '../../protocols/memcache/index.ts';
+import type { ServerPool } from '../../upstream/server-pool.ts';
+import { FanOut, type Fragment } from './fan-out.ts';
+import type { MemcacheInFlight } from './memcache-framer.ts';
+import type { SlotOwner } from './reply-slot.ts';
+
+const OK = Buffer.from('OK\r\n');
+
+/**
+ * flush_all and verbosity go to every server, ejected ones included: a
+ * flush that skipped a server coming back would leave its stale items
+ * behind while the client was told OK. The client sees OK only if every
+ * server said OK; otherwise the first other answer or failure.
+ */
+export class Broadcast extends FanOut {
+  readonly #parts: Fragment[];
+
+  constructor(owner: SlotOwner, kind: RequestKind, pool: ServerPool<MemcacheInFlight>) {
+    super(owner, kind);
+    this.#parts = pool.servers.map((server) => this.part(Expect.one, server.metrics));
+  }
+
+  send(pool: ServerPool<MemcacheInFlight>, clientId: number, bytes: Buffer): void {
+    this.#parts.forEach((part, server) => pool.connection(server, clientId).send(part, bytes));
+  }
+
+  protected merge(): Buffer {
+    for (const part of this.#parts) {
+      if (part.failure !== null) return replies.serverError(part.failure);
+      if (!part.ending.equals(OK)) return part.ending;
+    }
+    return OK;
+  }
+}

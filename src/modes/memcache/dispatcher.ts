@@ -1,0 +1,184 @@
+import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
+import { decodeBase64Key, Expect, replies, RequestKind, type ScannedRequest } from '../../protocols/memcache/index.ts';
+import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
+import type { ServerPool } from '../../upstream/server-pool.ts';
+import { Broadcast } from './broadcast.ts';
+import type { ClientSession } from './client-session.ts';
+import type { CommandMetrics } from './command-metrics.ts';
+import { ForwardedRequest } from './forwarded-request.ts';
+import type { MemcacheInFlight } from './memcache-framer.ts';
+import { MultiGet } from './multi-get.ts';
+
+const NO_SERVER_REPLY = replies.serverError('no server available: every server of this pool is ejected');
+
+/**
+ * Decides what happens to each scanned request of a listener's clients:
+ * answered locally, forwarded whole to the server owning its key, split
+ * over servers (multi-get), sent to all (flush_all, verbosity), or joined
+ * to a quiet run. Shared by all clients of a listener; holds no client state.
+ */
+export class Dispatcher {
+  readonly pool: ServerPool<MemcacheInFlight>;
+  readonly #router: KeyRouter;
+  readonly #metrics: ListenerMetrics;
+  readonly #commands: CommandMetrics;
+  readonly #version: Buffer;
+  /** Server per key of the multi-get being routed; grows with the longest seen. */
+  #routes = new Int32Array(64);
+  /** A base64 key (meta `b`) decoded: memcached stores, and so padda routes, the decoded bytes. */
+  readonly #decodedKey = Buffer.allocUnsafe(256);
+
+  constructor(pool: ServerPool<MemcacheInFlight>, router: KeyRouter, metrics: ListenerMetrics, commands: CommandMetrics, version: string) {
+    this.pool = pool;
+    this.#router = router;
+    this.#metrics = metrics;
+    this.#commands = commands;
+    this.#version = replies.versionReply(version);
+  }
+
+  dispatch(session: ClientSession, request: ScannedRequest): void {
+    const kind = request.kind;
+    this.#metrics.requests.value++;
+    this.#commands.count(kind);
+    // Anything but another quiet request ends the open quiet run, so that a
+    // later quiet request cannot have its reply placed before this one's.
+    if (request.expect !== Expect.quiet) session.closeQuietRun();
+    switch (kind) {
+      case RequestKind.invalid:
+        session.answer(kind, request.reply);
+        if (request.close) session.finishAfterReplies();
+        return;
+      case RequestKind.get:
+      case RequestKind.gets:
+      case RequestKind.gat:
+      case RequestKind.gats:
+        this.#retrieve(session, request);
+        return;
+      case RequestKind.mg:
+      case RequestKind.ms:
+      case RequestKind.md:
+      case RequestKind.ma:
+        if (request.expect === Expect.quiet) this.#quiet(session, request);
+        else this.#forward(session, request, this.#route(request, 0));
+        return;
+      case RequestKind.set:
+      case RequestKind.add:
+      case RequestKind.replace:
+      case RequestKind.append:
+      case RequestKind.prepend:
+      case RequestKind.cas:
+      case RequestKind.delete:
+      case RequestKind.incr:
+      case RequestKind.decr:
+      case RequestKind.touch:
+      case RequestKind.me:
+        this.#forward(session, request, this.#route(request, 0));
+        return;
+      case RequestKind.mn:
+        // Not forwarded: the client's MN goes out once everything before it
+        // is answered, which is what a single memcached's MN means.
+        session.answer(kind, replies.MN);
+        return;
+      case RequestKind.version:
+        session.answer(kind, this.#version);
+        return;
+      case RequestKind.quit:
+        session.finishAfterReplies();
+        return;
+      case RequestKind.flushAll:
+      case RequestKind.verbosity:
+        this.#broadcast(session, request);
+        return;
+      default: {
+        // stats and server administration describe one server, not the pool.
+        const name = request.buffer.toString('latin1', request.tokenStart(0), request.tokenEnd(0));
+        session.answer(kind, replies.serverError(`"${name}" is not supported through the proxy`));
+      }
+    }
+  }
+
+  #route(request: ScannedRequest, index: number): number {
+    const start = request.keyStart(index);
+    const end = request.keyEnd(index);
+    if (!request.keyBase64) return this.#router.route(request.buffer, start, end);
+    return this.#router.route(this.#decodedKey, 0, decodeBase64Key(request.buffer, start, end, this.#decodedKey));
+  }
+
+  /** The whole request to one server; `noreply` bytes go out with nothing queued for them. */
+  #forward(session: ClientSession, request: ScannedRequest, server: number): void {
+    const expect = request.expect;
+    if (server === NO_SERVER) {
+      if (expect !== Expect.none) session.answer(request.kind, NO_SERVER_REPLY);
+      return;
+    }
+    const connection = this.pool.connection(server, session.id);
+    const bytes = request.buffer.subarray(request.start, request.end);
+    if (expect === Expect.none) {
+      connection.write(bytes);
+      return;
+    }
+    const forwarded = new ForwardedRequest(session, request.kind, expect, this.pool.servers[server]!.metrics);
+    session.push(forwarded);
+    connection.send(forwarded, bytes);
+  }
+
+  /**
+   * A meta `q` request joins the client's open quiet run when it goes to the
+   * same server connection; otherwise it starts one. The run's `mn` is sent
+   * when it closes (reply-boundary.ts explains why one per run suffices).
+   */
+  #quiet(session: ClientSession, request: ScannedRequest): void {
+    const server = this.#route(request, 0);
+    if (server === NO_SERVER) {
+      session.closeQuietRun();
+      session.answer(request.kind, NO_SERVER_REPLY);
+      return;
+    }
+    const connection = this.pool.connection(server, session.id);
+    const bytes = request.buffer.subarray(request.start, request.end);
+    const run = session.quietRunOn(connection);
+    if (run !== null) {
+      run.requests++;
+      connection.write(bytes);
+      return;
+    }
+    session.closeQuietRun();
+    const entry = new ForwardedRequest(session, request.kind, Expect.quiet, this.pool.servers[server]!.metrics);
+    session.push(entry);
+    connection.send(entry, bytes);
+    session.startQuietRun(entry, connection);
+  }
+
+  /** Every key on one server: forwarded as is; else split by server and merged. */
+  #retrieve(session: ClientSession, request: ScannedRequest): void {
+    const count = request.keyCount;
+    if (this.#routes.length < count) this.#routes = new Int32Array(count * 2);
+    const routes = this.#routes;
+    const first = this.#route(request, 0);
+    let oneServer = true;
+    routes[0] = first;
+    for (let i = 1; i < count; i++) {
+      routes[i] = this.#route(request, i);
+      if (routes[i] !== first) oneServer = false;
+    }
+    if (oneServer) {
+      this.#forward(session, request, first);
+      return;
+    }
+    const get = new MultiGet(session, request, routes, this.pool);
+    session.push(get);
+    get.send(this.pool, session.id);
+  }
+
+  #broadcast(session: ClientSession, request: ScannedRequest): void {
+    const bytes = request.buffer.subarray(request.start, request.end);
+    const servers = this.pool.servers.length;
+    if (request.expect === Expect.none) {
+      for (let server = 0; server < servers; server++) this.pool.connection(server, session.id).write(bytes);
+      return;
+    }
+    const broadcast = new Broadcast(session, request.kind, this.pool);
+    session.push(broadcast);
+    broadcast.send(this.pool, session.id, bytes);
+  }
+}

@@ -1,0 +1,9 @@
+import type { ModeDefinition } from '../mode.ts';
+import { MemcacheAmbassador } from './ambassador.ts';
+import { memcacheSchema, type MemcacheConfig } from './schema.ts';
+
+export const memcacheMode: ModeDefinition<MemcacheConfig> = {
+  name: 'memcache',
+  schema: memcacheSchema as never,
+  create: (config, context) => new MemcacheAmbassador(config, context),
+};

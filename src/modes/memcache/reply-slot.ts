@@ -1,0 +1,32 @@
+import { replies, type RequestKind } from '../../protocols/memcache/index.ts';
+
+/** Whoever keeps a client's replies in order; a slot tells it when its reply is complete. */
+export interface SlotOwner {
+  completed(slot: ReplySlot): void;
+}
+
+/**
+ * One request's place in its client's reply order. The client writes a
+ * slot's bytes once it and every slot before it are complete, so replies
+ * leave in request order whichever server answers first. A local answer
+ * (bad input, `version`, the client's own `mn`) is a slot finished at once.
+ */
+export class ReplySlot {
+  done = false;
+  /** The reply: one buffer, or several to write in order. */
+  bytes: Buffer | Buffer[] = replies.NO_REPLY;
+  readonly kind: RequestKind;
+  readonly startedAt = performance.now();
+  protected readonly owner: SlotOwner;
+
+  constructor(owner: SlotOwner, kind: RequestKind) {
+    this.owner = owner;
+    this.kind = kind;
+  }
+
+  finish(bytes: Buffer | Buffer[]): void {
+    this.bytes = bytes;
+    this.done = true;
+    this.owner.completed(this);
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { byteSize } from '../../config/values.ts';
+import { DEFAULT_ITEM_SIZE_MAX } from '../../protocols/memcache/limits.ts';
+import { twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
+import { duplicateServerName } from '../../upstream/server-name.ts';
+
+export const memcacheSchema = z
+  .strictObject({
+    mode: z.literal('memcache'),
+    ...twemproxyPoolKeys,
+    item_size_max: byteSize
+      .default(DEFAULT_ITEM_SIZE_MAX)
+      .describe("memcached's -I: larger items are refused with memcached's own error before they reach a server."),
+    version: z
+      .string()
+      .default('1.6.18')
+      .describe('What `version` answers. Clients read it to detect meta-protocol support; 1.6.18 is the memcached padda speaks like.'),
+    client_output_limit: byteSize
+      .default(32 * 1024 * 1024)
+      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client.'),
+    client_max_inflight: z.number().int().min(1).default(4096).describe('Requests one client may have in flight before padda stops reading it.'),
+  })
+  .refine((pool) => pool.redis !== true, { message: 'mode: memcache with redis: true; drop one', path: ['redis'] })
+  .superRefine((pool, ctx) => {
+    const name = duplicateServerName(pool.servers);
+    if (name !== null) ctx.addIssue({ code: 'custom', path: ['servers'], message: `two servers are named "${name}"; ketama would place them as one` });
+  })
+  .describe('memcached sharding ambassador, a drop-in for a twemproxy memcache pool, with the meta protocol.');
+
+export type MemcacheConfig = z.output<typeof memcacheSchema>;
