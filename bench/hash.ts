@@ -10,8 +10,7 @@ import xxhash from 'xxhash-wasm';
 import {
   buildDistribution, createRouter, DISTRIBUTION_KINDS, hashFunction, wasmHashFunction, type HashName,
 } from '../src/hash/index.ts';
-import { hashId } from '../src/hash/functions/index.ts';
-import { WasmCore } from '../src/hash/wasm.ts';
+import { wasmHashBatch } from '../src/hash/wasm.ts';
 import { printPerItem } from './report.ts';
 
 const BATCH = 256; // keys per event-loop turn, a busy pipelined connection
@@ -25,22 +24,6 @@ function keysOf(size: number): { buf: Uint8Array; spans: Uint32Array } {
   return { buf, spans };
 }
 
-/** The WASM batch hasher with its copies: keys and spans in, one call, answers out. */
-function wasmBatch(name: HashName): (buf: Uint8Array, spans: Uint32Array, out: Uint32Array) => void {
-  const core = new WasmCore();
-  const id = hashId(name);
-  return (buf, spans, out) => {
-    const spansAt = core.heapBase;
-    const outAt = spansAt + 8 * BATCH;
-    const dataAt = outAt + 4 * BATCH;
-    core.ensure(dataAt + buf.length);
-    core.u8.set(buf, dataAt);
-    core.u32.set(spans, spansAt >>> 2);
-    core.exports.hashBatch(id, dataAt, spansAt, BATCH, outAt);
-    out.set(core.u32.subarray(outAt >>> 2, (outAt >>> 2) + BATCH));
-  };
-}
-
 let sink = 0;
 const out = new Uint32Array(BATCH);
 for (const size of [8, 32, 128]) {
@@ -49,9 +32,9 @@ for (const size of [8, 32, 128]) {
   for (const name of ['fnv1a_64', 'md5', 'xxh32'] as const) {
     const js = hashFunction(name);
     const single = wasmHashFunction(name);
-    const batch = wasmBatch(name);
+    const batch = wasmHashBatch(name);
     bench
-      .add(`${name} WASM batch`, () => batch(buf, spans, out))
+      .add(`${name} WASM batch`, () => batch(buf, spans, BATCH, out))
       .add(`${name} WASM single`, () => {
         for (let i = 0; i < BATCH; i++) sink ^= single(buf, spans[2 * i], spans[2 * i + 1]);
       })

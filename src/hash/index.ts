@@ -9,7 +9,7 @@
  *   router.use(dist.withLive(live));                              // after ejection
  */
 export { HASH_NAMES, hashFunction, isHashName, type HashName, type KeyHash } from './functions/index.ts';
-export { wasmHashFunction } from './wasm.ts';
+export { wasmHashBatch, wasmHashFunction } from './wasm.ts';
 export { buildDistribution, isDistributionKind, type DistributionOptions } from './distribution/build.ts';
 export {
   DISTRIBUTION_KINDS, NO_SERVER, type Distribution, type DistributionKind, type ServerSpec,

@@ -104,3 +104,24 @@ export function wasmHashFunction(name: HashName): KeyHash {
     return hash(id, at, len) >>> 0;
   };
 }
+
+/**
+ * Hashes `count` keys (key i = buf[spans[2i]..spans[2i+1])) in one WASM call,
+ * copies included, into out. For tests and benchmarks of the bare hash; the
+ * hot path routes with KeyRouter.routeBatch, which adds the lookup.
+ */
+export function wasmHashBatch(name: HashName): (buf: Uint8Array, spans: Uint32Array, count: number, out: Uint32Array) => Uint32Array {
+  const core = new WasmCore();
+  const id = hashId(name);
+  return (buf, spans, count, out) => {
+    const spansAt = core.heapBase;
+    const outAt = spansAt + 8 * count;
+    const dataAt = outAt + 4 * count;
+    core.ensure(dataAt + buf.length);
+    core.u8.set(buf, dataAt);
+    core.u32.set(spans.subarray(0, 2 * count), spansAt >>> 2);
+    core.exports.hashBatch(id, dataAt, spansAt, count, outAt);
+    out.set(core.u32.subarray(outAt >>> 2, (outAt >>> 2) + count));
+    return out;
+  };
+}

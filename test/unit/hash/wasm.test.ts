@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import xxhash from 'xxhash-wasm';
 import { HASH_NAMES, hashFunction, wasmHashFunction } from '../../../src/hash/index.ts';
-import { hashId } from '../../../src/hash/functions/index.ts';
 import { jumpBucket } from '../../../src/hash/distribution/jump.ts';
 import { lnUnit } from '../../../src/hash/distribution/rendezvous.ts';
-import { WasmCore } from '../../../src/hash/wasm.ts';
+import { WasmCore, wasmHashBatch } from '../../../src/hash/wasm.ts';
 import { randomKeys, rng } from './keys.ts';
 import { bytes, VECTORS } from './vectors.ts';
 
@@ -20,17 +19,10 @@ describe('WASM hash core', () => {
   it('agrees with the JS hashes on 100k random keys (binary, empty, 1 byte … 4 KiB) for every hash', () => {
     const count = 100_000;
     const { buf, spans } = randomKeys(count, 7);
-    const core = new WasmCore();
-    const spansAt = core.heapBase;
-    const outAt = spansAt + 8 * count;
-    const dataAt = outAt + 4 * count;
-    core.ensure(dataAt + buf.length);
-    core.u8.set(buf, dataAt);
-    core.u32.set(spans, spansAt >>> 2);
+    const out = new Uint32Array(count);
     for (const name of HASH_NAMES) {
       const js = hashFunction(name);
-      core.exports.hashBatch(hashId(name), dataAt, spansAt, count, outAt);
-      const wasm = core.u32.subarray(outAt >>> 2, (outAt >>> 2) + count);
+      const wasm = wasmHashBatch(name)(buf, spans, count, out);
       for (let i = 0; i < count; i++) {
         const want = js(buf, spans[2 * i], spans[2 * i + 1]);
         if (wasm[i] !== want) {
