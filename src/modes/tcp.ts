@@ -2,6 +2,7 @@ import type net from 'node:net';
 import { z } from 'zod';
 import { address, duration } from '../config/values.ts';
 import { formatAddress } from '../net/address.ts';
+import { ConnectionSet } from '../net/connection-set.ts';
 import { connectWithTimeout, splice } from '../net/splice.ts';
 import type { ModeContext, ModeDefinition, ModeHandler } from './mode.ts';
 
@@ -25,32 +26,22 @@ export type TcpConfig = z.output<typeof schema>;
 class TcpProxy implements ModeHandler {
   private readonly config: TcpConfig;
   private readonly context: ModeContext;
-  private readonly connections = new Set<net.Socket>();
+  private readonly connections: ConnectionSet;
   private next = 0;
-  private drained: (() => void) | null = null;
 
   constructor(config: TcpConfig, context: ModeContext) {
     this.config = config;
     this.context = context;
+    this.connections = new ConnectionSet(context.metrics);
   }
 
   accept(client: net.Socket): void {
     const metrics = this.context.metrics;
-    metrics.connections.value++;
-    metrics.activeConnections.value++;
     metrics.requests.value++;
-    this.connections.add(client);
     const started = performance.now();
+    this.connections.add(client, () => metrics.duration.observe((performance.now() - started) / 1000));
     client.setNoDelay(true);
     client.on('error', () => {});
-    client.once('close', () => {
-      this.connections.delete(client);
-      metrics.activeConnections.value--;
-      metrics.receivedBytes.value += client.bytesRead;
-      metrics.sentBytes.value += client.bytesWritten;
-      metrics.duration.observe((performance.now() - started) / 1000);
-      if (this.drained && this.connections.size === 0) this.drained();
-    });
     const first = this.next;
     this.next = (this.next + 1) % this.config.upstreams.length;
     this.connect(client, first, 0);
@@ -88,14 +79,11 @@ class TcpProxy implements ModeHandler {
   }
 
   drain(): Promise<void> {
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.drained = resolve;
-    });
+    return this.connections.empty();
   }
 
   destroy(): void {
-    for (const client of this.connections) client.destroy();
+    this.connections.destroyAll();
   }
 
   stats(): Record<string, unknown> {

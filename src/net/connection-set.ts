@@ -1,0 +1,49 @@
+import type net from 'node:net';
+import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+
+/**
+ * The client connections a handler owns: counted into the listener's
+ * metrics as they open and close, waited for by a drain, and cut all at once
+ * when the drain deadline passes.
+ */
+export class ConnectionSet {
+  private readonly sockets = new Set<net.Socket>();
+  private readonly metrics: ListenerMetrics;
+  private emptied: (() => void) | null = null;
+
+  constructor(metrics: ListenerMetrics) {
+    this.metrics = metrics;
+  }
+
+  /** `closed` runs after the bookkeeping, for per-connection numbers such as its lifetime. */
+  add(socket: net.Socket, closed?: () => void): void {
+    const metrics = this.metrics;
+    this.sockets.add(socket);
+    metrics.connections.value++;
+    metrics.activeConnections.value++;
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      metrics.activeConnections.value--;
+      metrics.receivedBytes.value += socket.bytesRead;
+      metrics.sentBytes.value += socket.bytesWritten;
+      closed?.();
+      if (this.emptied !== null && this.sockets.size === 0) this.emptied();
+    });
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  /** Resolves once every connection has closed. */
+  empty(): Promise<void> {
+    if (this.sockets.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.emptied = resolve;
+    });
+  }
+
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+}
