@@ -1,6 +1,10 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+import { ConnectionSet } from '../net/connection-set.ts';
+import type { ProxiedRequest, ProxiedResponse } from './request-head.ts';
 
 export interface DownstreamOptions {
   /** Idle keep-alive connections close after this long (ms). */
@@ -8,29 +12,41 @@ export interface DownstreamOptions {
   /** A client must finish sending headers within this (ms): slowloris protection. */
   headersTimeout: number;
   maxHeaderSize: number;
+  /** Serve HTTP/2 on sockets whose TLS handshake chose ALPN `h2`. */
+  http2?: boolean;
 }
 
 export const DEFAULT_DOWNSTREAM: DownstreamOptions = { keepAliveTimeout: 65_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 };
 
+export interface DownstreamHandlers {
+  request(request: ProxiedRequest, response: ProxiedResponse): void;
+  /** Requests with `Upgrade` (except h2c, which is ignored as RFC 9113 allows); without this they are ordinary requests. */
+  upgrade?(request: http.IncomingMessage, socket: net.Socket, head: Buffer): void;
+}
+
+/** While draining, idle keep-alive connections are closed this often, as in-flight responses finish. */
+const DRAIN_SWEEP_MS = 100;
+
 /**
- * The client side of every HTTP mode: a node:http server that never listens
- * itself. The runtime's listener hands it sockets, so a reload can replace the
+ * The client side of every HTTP mode: a node:http server (and, for TLS
+ * sockets that negotiated `h2`, a node:http2 one) that never listens itself.
+ * The runtime's listener hands it sockets, so a reload can replace the
  * request handler while the port stays bound; `drain` finishes in-flight
  * requests and closes each connection after its current response.
  */
 export class Downstream {
   readonly server: http.Server;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly h2: http2.Http2Server | null;
+  private readonly connections: ConnectionSet;
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly metrics: ListenerMetrics;
   private draining = false;
-  private drained: (() => void) | null = null;
+  private sweep: NodeJS.Timeout | null = null;
 
-  constructor(
-    handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
-    metrics: ListenerMetrics,
-    options: DownstreamOptions = DEFAULT_DOWNSTREAM,
-  ) {
+  constructor(handlers: DownstreamHandlers, metrics: ListenerMetrics, options: DownstreamOptions = DEFAULT_DOWNSTREAM) {
     this.metrics = metrics;
+    this.connections = new ConnectionSet(metrics);
+    const request = handlers.request;
     this.server = http.createServer(
       {
         keepAliveTimeout: options.keepAliveTimeout,
@@ -38,58 +54,100 @@ export class Downstream {
         requestTimeout: 0,
         maxHeaderSize: options.maxHeaderSize,
         noDelay: true,
-      },
+        // A request without a body starts ended: no 'data'/'end' events to run for the common GET.
+        optimizeEmptyRequests: true,
+        shouldUpgradeCallback: (req: http.IncomingMessage) => handlers.upgrade !== undefined && !isH2cUpgrade(req),
+      } as http.ServerOptions,
       (req, res) => {
         // Keep-alive requests arriving after a drain began get `Connection: close`.
         if (this.draining) res.shouldKeepAlive = false;
-        handler(req, res);
+        request(req, res);
       },
     );
-    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => this.clientError(error, socket));
+    if (handlers.upgrade) this.server.on('upgrade', handlers.upgrade);
+    this.server.on('connect', refuseConnect);
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.clientError(error, socket as net.Socket));
     // node:http checks header and request timeouts from a timer it starts on 'listening'.
     this.server.emit('listening');
+    this.h2 = options.http2 ? this.createHttp2(request, options) : null;
   }
 
   accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    this.metrics.connections.value++;
-    this.metrics.activeConnections.value++;
-    socket.once('close', () => {
-      this.sockets.delete(socket);
-      this.metrics.activeConnections.value--;
-      this.metrics.receivedBytes.value += socket.bytesRead;
-      this.metrics.sentBytes.value += socket.bytesWritten;
-      if (this.draining && this.sockets.size === 0) this.drained?.();
-    });
-    this.server.emit('connection', socket);
+    this.connections.add(socket);
+    if (this.h2 !== null && (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2') this.h2.emit('connection', socket);
+    else this.server.emit('connection', socket);
   }
 
   get connectionCount(): number {
-    return this.sockets.size;
+    return this.connections.size;
   }
 
-  drain(): Promise<void> {
+  async drain(): Promise<void> {
     this.draining = true;
     this.server.closeIdleConnections();
-    if (this.sockets.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.drained = resolve;
-    });
+    // GOAWAY: open streams finish, no new ones start.
+    for (const session of this.sessions) session.close();
+    this.sweep = setInterval(() => this.server.closeIdleConnections(), DRAIN_SWEEP_MS);
+    await this.connections.empty();
+    clearInterval(this.sweep);
   }
 
   destroy(): void {
     this.draining = true;
-    for (const socket of this.sockets) socket.destroy();
+    if (this.sweep !== null) clearInterval(this.sweep);
+    this.connections.destroyAll();
     this.server.close();
+    this.h2?.close();
+  }
+
+  private createHttp2(request: DownstreamHandlers['request'], options: DownstreamOptions): http2.Http2Server {
+    const server = http2.createServer({
+      maxSessionMemory: 16,
+      settings: { maxHeaderListSize: options.maxHeaderSize, maxConcurrentStreams: 256 },
+    }, request);
+    server.on('session', (session: http2.ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+      if (this.draining) session.close();
+      // An idle HTTP/2 connection is closed gracefully, like an idle HTTP/1 keep-alive one.
+      session.setTimeout(options.keepAliveTimeout, () => session.close());
+    });
+    // Errors of one session or stream concern its client alone.
+    server.on('sessionError', () => this.metrics.error('http2_session_error'));
+    return server;
   }
 
   private clientError(error: NodeJS.ErrnoException, socket: net.Socket): void {
-    this.metrics.error(error.code === 'HPE_HEADER_OVERFLOW' ? 'header_overflow' : 'bad_request');
-    if (!socket.writable || (error.code === 'ECONNRESET')) {
+    const { status, reason } = clientErrorAnswer(error);
+    this.metrics.error(reason);
+    const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (!socket.writable || error.code === 'ECONNRESET' || inFlight?.headersSent) {
+      // Nothing sensible can be written: the client left, or a response to it is half sent.
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: ${error.code ?? 'bad_request'}\r\n\r\n`);
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: ${reason}\r\n\r\n`);
   }
+}
+
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; reason: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, reason: 'header_overflow' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, reason: 'client_header_timeout' };
+    default:
+      // Includes request smuggling shapes llhttp refuses: both Content-Length and
+      // Transfer-Encoding, repeated Content-Length, bad chunk sizes, bare LF.
+      return { status: 400, reason: 'bad_request' };
+  }
+}
+
+function isH2cUpgrade(req: http.IncomingMessage): boolean {
+  return /^\s*h2c\s*$/i.test(String(req.headers.upgrade));
+}
+
+/** CONNECT asks for a tunnel to anywhere; a reverse proxy never opens one. */
+function refuseConnect(_req: http.IncomingMessage, socket: Duplex): void {
+  socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: connect_refused\r\n\r\n');
 }

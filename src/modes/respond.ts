@@ -32,7 +32,7 @@ class Respond implements ModeHandler {
     headers.push(['content-length', String(this.body.length)]);
     // A flat [name, value, …] array is node:http's cheapest header form.
     this.headers = headers.flat();
-    this.downstream = new Downstream((req, res) => this.handle(req, res), context.metrics);
+    this.downstream = new Downstream({ request: (req, res) => this.handle(req as http.IncomingMessage, res as http.ServerResponse) }, context.metrics);
   }
 
   accept(socket: import('node:net').Socket): void {
