@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type tls from 'node:tls';
+import type { Logger } from '../log.ts';
+import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+import type { Registry } from '../metrics/registry.ts';
+import type { PairSpec } from './certificate-pair.ts';
+import { CertificateStore } from './certificate-store.ts';
+import type { TlsConfig } from './schema.ts';
+import { ensureSelfSigned } from './self-signed-files.ts';
+import { TlsTerminator } from './terminator.ts';
+
+export { TlsTerminator } from './terminator.ts';
+export { tlsSchema, type TlsConfig } from './schema.ts';
+
+export interface TlsContext {
+  listener: string;
+  metrics: ListenerMetrics;
+  registry: Registry;
+  log: Logger;
+}
+
+/**
+ * Builds a listener's TLS termination from its `tls:` block: reads and checks
+ * the certificates (throwing, so a config naming unusable files is refused),
+ * starts watching their files, and returns the terminator that hands each
+ * handshaken socket to `secure`.
+ */
+export function createTlsTerminator(config: TlsConfig, alpn: string[], secure: (socket: tls.TLSSocket) => void, context: TlsContext): TlsTerminator {
+  if (config.self_signed) ensureSelfSigned(config.cert!, config.key!, context.log);
+  const specs: PairSpec[] = [];
+  if (config.cert !== undefined) specs.push({ cert: config.cert, key: config.key!, names: [] });
+  for (const entry of config.certificates) specs.push({ cert: entry.cert, key: entry.key, names: entry.names });
+  const store = new CertificateStore(specs, {
+    minVersion: config.min_version,
+    ciphers: config.ciphers,
+    sessionTimeout: Math.max(1, Math.round(config.session_timeout / 1000)),
+    // OpenSSL allows at most 32 bytes here.
+    sessionIdContext: createHash('sha256').update(`padda:${context.listener}`).digest('hex').slice(0, 32),
+    clientCa: config.client_ca ?? null,
+  }, context.log, context.registry, context.listener);
+  store.watchFiles();
+  return new TlsTerminator(store, {
+    handshakeTimeout: config.handshake_timeout,
+    alpn,
+    requestCert: config.client_ca !== undefined,
+    rejectUnauthorized: config.require_client_cert,
+    sessionTimeout: config.session_timeout,
+  }, secure, context);
+}
