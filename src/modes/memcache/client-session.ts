@@ -44,6 +44,8 @@ export class ClientSession implements Flushable, SlotOwner {
   readonly #replies = new Fifo<ReplySlot>();
   #out: Buffer[] = [];
   #outBytes = 0;
+  /** Bytes of complete replies still queued behind an unanswered one. */
+  #held = 0;
   #paused = false;
   #closed = false;
   /** Close once every queued reply is written: quit, bad input memcached closes on, the client's FIN, a drain. */
@@ -65,6 +67,8 @@ export class ClientSession implements Flushable, SlotOwner {
     socket.on('error', () => {});
     socket.once('close', () => {
       this.#closed = true;
+      // Servers still owe replies to these; dropping them here lets each be freed as it arrives.
+      this.#replies.drainAll();
       host.sessionClosed(this, socket);
     });
   }
@@ -82,7 +86,10 @@ export class ClientSession implements Flushable, SlotOwner {
   }
 
   completed(slot: ReplySlot): void {
-    if (!this.#closed && this.#replies.peek() === slot) this.#release();
+    if (this.#closed) return;
+    this.#held += slot.size;
+    if (this.#replies.peek() === slot) this.#release();
+    else if (this.#held > this.#host.limits.outputLimit) this.#overflow();
   }
 
   quietRunOn(connection: ServerConnection<MemcacheInFlight>): ForwardedRequest | null {
@@ -124,9 +131,7 @@ export class ClientSession implements Flushable, SlotOwner {
       this.#outBytes = 0;
       const limit = this.#host.limits.outputLimit;
       if (socket.writableLength > limit) {
-        // A client that never reads its replies is dropped, not buffered without end.
-        this.#host.outputOverflowed(socket.remoteAddress);
-        socket.destroy();
+        this.#overflow();
         return;
       }
       if (socket.writableLength > limit / 2) this.#pause();
@@ -159,6 +164,7 @@ export class ClientSession implements Flushable, SlotOwner {
     const commands = this.#host.commands;
     for (let head = replies.peek(); head !== undefined && head.done; head = replies.peek()) {
       replies.shift();
+      this.#held -= head.size;
       const bytes = head.bytes;
       if (Array.isArray(bytes)) for (const part of bytes) this.#queue(part);
       else this.#queue(bytes);
@@ -168,6 +174,12 @@ export class ClientSession implements Flushable, SlotOwner {
     }
     scheduleFlush(this);
     if (this.#paused) this.#resumeIfClear();
+  }
+
+  /** A client that does not read its replies, or waits on one while others pile up, is dropped, not buffered without end. */
+  #overflow(): void {
+    this.#host.outputOverflowed(this.#socket.remoteAddress);
+    this.#socket.destroy();
   }
 
   #queue(bytes: Buffer): void {

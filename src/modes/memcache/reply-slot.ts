@@ -15,6 +15,8 @@ export class ReplySlot {
   done = false;
   /** The reply: one buffer, or several to write in order. */
   bytes: Buffer | Buffer[] = replies.NO_REPLY;
+  /** The reply's length in bytes, for what a client may hold unread. */
+  size = 0;
   readonly kind: RequestKind;
   readonly startedAt = performance.now();
   protected readonly owner: SlotOwner;
@@ -26,6 +28,8 @@ export class ReplySlot {
 
   finish(bytes: Buffer | Buffer[]): void {
     this.bytes = bytes;
+    if (Array.isArray(bytes)) for (const part of bytes) this.size += part.length;
+    else this.size = bytes.length;
     this.done = true;
     this.owner.completed(this);
   }
