@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { z } from 'zod';
 import type { Environment } from './interpolate.ts';
 import { ConfigError } from './problems.ts';
+import { adaptTwemproxy } from './twemproxy.ts';
 import { validate } from './validate.ts';
 import { parseYamlSource } from './yaml-source.ts';
 
@@ -9,7 +10,7 @@ import { parseYamlSource } from './yaml-source.ts';
 export function loadConfigText<T>(schema: z.ZodType<T>, file: string, text: string, env: Environment = process.env): T {
   const source = parseYamlSource(file, text, env);
   if (Array.isArray(source)) throw new ConfigError(source);
-  const result = validate(schema, source);
+  const result = validate(schema, adaptTwemproxy(source));
   if ('problems' in result) throw new ConfigError(result.problems);
   return result.config;
 }

@@ -22,7 +22,8 @@ export function validate<T>(schema: z.ZodType<T>, source: YamlSource): { config:
 
   const problems: ConfigProblem[] = [];
   const place = (path: ConfigPath, message: string, at: 'key' | 'value' = 'value') => {
-    problems.push({ file: source.file, ...source.locate(path, at), path: formatPath(path), message });
+    const shown = source.displayPath ? source.displayPath(path) : path;
+    problems.push({ file: source.file, ...source.locate(path, at), path: formatPath(shown), message });
   };
   for (const issue of result.error.issues) {
     const path = issue.path as (string | number)[];

@@ -12,6 +12,8 @@ export interface YamlSource {
   data: unknown;
   /** Line and column of the value at `path`, or of its nearest existing parent. */
   locate(path: ConfigPath, at?: 'key' | 'value'): { line: number; col: number };
+  /** How a schema path is shown to the user, when the data was reshaped from what the file says. */
+  displayPath?: (path: ConfigPath) => ConfigPath;
 }
 
 export function parseYamlSource(file: string, text: string, env: Environment): YamlSource | ConfigProblem[] {

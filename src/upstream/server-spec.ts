@@ -9,6 +9,8 @@ export interface ServerSpec {
   host: string;
   /** 0 for a unix socket. */
   port: number;
+  /** The port as written: twemproxy's ketama names use the text ("06379" stays "06379"). */
+  portText: string;
   /** Set for a unix socket. */
   path?: string;
   weight: number;
@@ -28,7 +30,7 @@ export function parseServerSpec(text: string): ServerSpec | string {
   if (!/^\d+$/.test(address.slice(weightAt + 1)) || weight < 1) return `"${text}": weight must be a positive integer`;
   const rest = address.slice(0, weightAt);
   const base = { label: trimmed, weight, ...(name !== undefined ? { name } : {}) };
-  if (rest.startsWith('/')) return { ...base, host: rest, port: 0, path: rest };
+  if (rest.startsWith('/')) return { ...base, host: rest, port: 0, portText: '', path: rest };
   const portAt = rest.lastIndexOf(':');
   if (portAt < 0) return `"${text}" is not host:port:weight`;
   let host = rest.slice(0, portAt);
@@ -37,5 +39,5 @@ export function parseServerSpec(text: string): ServerSpec | string {
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return `"${text}": port must be 1-65535`;
   if (host === '') return `"${text}": missing host`;
-  return { ...base, host, port };
+  return { ...base, host, port, portText };
 }

@@ -1,0 +1,33 @@
+import type { ConfigPath } from './problems.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+/**
+ * twemproxy's nutcracker.yml: top-level keys are pool names, each a map with
+ * `listen` and `servers`. Recognised so `padda run --config nutcracker.yml`
+ * works unchanged; a pool becomes a listener whose mode is `redis` when it
+ * says `redis: true` and `memcache` otherwise, as in twemproxy.
+ */
+export function isTwemproxyConfig(data: unknown): data is Record<string, Record<string, unknown>> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const entries = Object.entries(data);
+  if (entries.length === 0 || 'listeners' in data) return false;
+  return entries.every(
+    ([, pool]) => pool !== null && typeof pool === 'object' && !Array.isArray(pool) && ('servers' in pool || 'listen' in pool),
+  );
+}
+
+/** The same source seen as a padda config; problems found later still point into the original file. */
+export function adaptTwemproxy(source: YamlSource): YamlSource {
+  if (!isTwemproxyConfig(source.data)) return source;
+  const listeners: Record<string, unknown> = {};
+  for (const [name, pool] of Object.entries(source.data)) {
+    listeners[name] = { mode: pool.redis === true ? 'redis' : 'memcache', ...pool };
+  }
+  const toOriginal = (path: ConfigPath): ConfigPath => (path[0] === 'listeners' ? path.slice(1) : path);
+  return {
+    file: source.file,
+    data: { listeners },
+    locate: (path, at) => source.locate(toOriginal(path), at),
+    displayPath: toOriginal,
+  };
+}

@@ -1,0 +1,78 @@
+import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-reader.ts';
+import type { Fifo } from '../../upstream/fifo.ts';
+import type { InFlight } from '../../upstream/in-flight.ts';
+import { ServerConnection, type ConnectionOptions } from '../../upstream/server-connection.ts';
+import type { ServerSpec } from '../../upstream/server-spec.ts';
+import { RespFramer } from './resp-framer.ts';
+
+const SUBSCRIPTION_REPLIES = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
+
+/**
+ * Replies on a client's dedicated connection. Normally one per request, as
+ * anywhere; while the client is subscribed, everything the server sends is
+ * a message for the client and streams straight to it, until a reply says
+ * no subscription is left.
+ */
+class PinnedFramer extends RespFramer<InFlight> {
+  stream: ((message: Buffer) => void) | null = null;
+  onUnsubscribedAll: (() => void) | null = null;
+  private readonly reader = new ArrayReplyReader();
+
+  protected override deliver(reply: Buffer, queue: Fifo<InFlight>): boolean {
+    if (this.stream === null) return super.deliver(reply, queue);
+    this.stream(reply);
+    if (this.subscriptionsLeft(reply) === 0) this.onUnsubscribedAll?.();
+    return true;
+  }
+
+  /** The count a (un)subscribe confirmation carries, or -1 for any other message. */
+  private subscriptionsLeft(reply: Buffer): number {
+    const reader = this.reader;
+    if (!reader.open(reply, 0, reply.length) || reader.count !== 3 || !reader.next()) return -1;
+    const kind = reply.subarray(reader.elementStart, reader.elementEnd).toString('latin1');
+    const name = /^\$\d+\r\n([a-z]+)\r\n$/i.exec(kind)?.[1]?.toLowerCase();
+    if (name === undefined || !SUBSCRIPTION_REPLIES.has(name) || !reader.next() || !reader.next()) return -1;
+    const left = readIntegerReply(reply, reader.elementStart, reader.elementEnd);
+    return Number.isNaN(left) ? -1 : left;
+  }
+}
+
+/**
+ * A connection of one client's own, to one server: for transactions (MULTI
+ * … EXEC and WATCH must all reach one server on one connection), blocking
+ * commands (which would stall a shared pipeline) and subscriptions.
+ */
+export class PinnedConnection {
+  readonly server: number;
+  readonly connection: ServerConnection<InFlight>;
+  private readonly framer = new PinnedFramer();
+
+  constructor(server: number, spec: ServerSpec, options: ConnectionOptions, failed: (reason: string) => void) {
+    this.server = server;
+    this.connection = new ServerConnection<InFlight>(spec, this.framer, options, { succeeded() {}, failed, drained() {} });
+  }
+
+  get streaming(): boolean {
+    return this.framer.stream !== null;
+  }
+
+  /** From now on every reply goes to `deliver`, until the last subscription ends (then `ended`). */
+  startStreaming(deliver: (message: Buffer) => void, ended: () => void): void {
+    this.framer.stream = deliver;
+    this.framer.onUnsubscribedAll = () => {
+      this.framer.stream = null;
+      ended();
+    };
+  }
+
+  close(): void {
+    this.connection.reset('client closed', false);
+  }
+}
+
+/** A reply padda asked for itself (the MULTI it sends late, the DISCARD of an aborted transaction): not forwarded. */
+export class InternalRequest implements InFlight {
+  sentAt = 0;
+  reply(): void {}
+  fail(): void {}
+}

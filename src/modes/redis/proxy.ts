@@ -1,0 +1,155 @@
+import type net from 'node:net';
+import type { Logger } from '../../log.ts';
+import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
+import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
+import type { InFlight } from '../../upstream/in-flight.ts';
+import { KeyRouter, NO_SERVER } from '../../upstream/key-router.ts';
+import type { ConnectionOptions } from '../../upstream/server-connection.ts';
+import { ServerPool } from '../../upstream/server-pool.ts';
+import { twemproxyServerName } from '../../hash/distribution/twemproxy-names.ts';
+import type { ModeContext, ModeHandler } from '../mode.ts';
+import { RedisClient } from './client.ts';
+import { CommandMetricsTable } from './command-metrics.ts';
+import { InternalRequest } from './pinned.ts';
+import { RespFramer } from './resp-framer.ts';
+import type { RedisConfig } from './schema.ts';
+
+/** AUTH and SELECT as a client would send them, for the handshake on every server connection. */
+function command(...words: string[]): Buffer {
+  const argStart = new Int32Array(words.length);
+  const argEnd = new Int32Array(words.length);
+  const buffer = Buffer.from(words.join(''));
+  let at = 0;
+  words.forEach((word, i) => {
+    argStart[i] = at;
+    at += Buffer.byteLength(word);
+    argEnd[i] = at;
+  });
+  return encodeCommand({ buffer, argc: words.length, argStart, argEnd });
+}
+
+/**
+ * The `redis` mode: a sharding ambassador in front of a pool of Redis
+ * servers, speaking to clients as one Redis. Owns the pool, the key router
+ * and the client sessions of one listener.
+ */
+export class RedisProxy implements ModeHandler {
+  readonly config: RedisConfig;
+  readonly pool: ServerPool<InFlight>;
+  readonly router: KeyRouter;
+  readonly metrics: ListenerMetrics;
+  readonly commandMetrics: CommandMetricsTable;
+  readonly connectionOptions: ConnectionOptions;
+  private readonly log: Logger;
+  private readonly clients = new Set<RedisClient>();
+  private nextClientId = 1;
+  private draining: (() => void) | null = null;
+
+  constructor(config: RedisConfig, context: ModeContext) {
+    this.config = config;
+    this.log = context.log;
+    this.metrics = context.metrics;
+    this.commandMetrics = new CommandMetricsTable(context.registry, context.listener);
+    const handshake: Buffer[] = [];
+    if (config.redis_auth !== undefined) handshake.push(command('AUTH', config.redis_auth));
+    if (config.redis_db !== 0) handshake.push(command('SELECT', String(config.redis_db)));
+    this.connectionOptions = {
+      timeout: config.timeout,
+      tcpKeepalive: config.tcpkeepalive,
+      ...(handshake.length > 0 ? { handshake: () => handshake.map((bytes) => ({ bytes, request: new InternalRequest() })) } : {}),
+    };
+    this.router = new KeyRouter(
+      config.hash,
+      config.hash_tag,
+      config.distribution,
+      config.servers.map((s) => ({ name: twemproxyServerName({ host: s.path ?? s.host, port: s.path ? '' : s.portText, ...(s.name ? { name: s.name } : {}) }), weight: s.weight })),
+    );
+    this.pool = new ServerPool<InFlight>(
+      config.servers,
+      {
+        ...this.connectionOptions,
+        connections: config.server_connections,
+        autoEject: config.auto_eject_hosts,
+        retryTimeout: config.server_retry_timeout,
+        failureLimit: config.server_failure_limit,
+        preconnect: config.preconnect,
+      },
+      () => new RespFramer<InFlight>(),
+      { listener: context.listener, registry: context.registry, log: context.log },
+      () => this.router.setLive(this.pool.servers.map((s) => s.ejectedUntil === 0)),
+    );
+  }
+
+  accept(socket: net.Socket): void {
+    const metrics = this.metrics;
+    if ((this.config.client_connections > 0 && this.clients.size >= this.config.client_connections) || this.draining) {
+      metrics.error(this.draining ? 'draining' : 'client_connections');
+      socket.destroy();
+      return;
+    }
+    metrics.connections.value++;
+    metrics.activeConnections.value++;
+    socket.setNoDelay(true);
+    this.clients.add(new RedisClient(this.nextClientId++, socket, this));
+  }
+
+  clientClosed(client: RedisClient, socket: net.Socket): void {
+    this.clients.delete(client);
+    const metrics = this.metrics;
+    metrics.activeConnections.value--;
+    metrics.receivedBytes.value += socket.bytesRead;
+    metrics.sentBytes.value += socket.bytesWritten;
+    if (this.draining && this.clients.size === 0) this.draining();
+  }
+
+  clientOverflowed(address: string | undefined): void {
+    this.metrics.error('client_output_limit');
+    this.log.warn({ client: address, limit: this.config.client_output_limit }, 'client closed: its unread replies passed client_output_limit');
+  }
+
+  anyLiveServer(): number {
+    return this.pool.servers.findIndex((s) => s.ejectedUntil === 0);
+  }
+
+  start(): Promise<void> {
+    this.pool.start();
+    return Promise.resolve();
+  }
+
+  notReadyReason(): string | null {
+    return this.anyLiveServer() === NO_SERVER ? 'every server is ejected' : null;
+  }
+
+  drain(): Promise<void> {
+    // Clients are long-lived: each is closed once its in-flight commands are answered.
+    for (const client of this.clients) client.finishAfterReplies();
+    if (this.clients.size === 0) {
+      this.pool.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.draining = () => {
+        this.pool.close();
+        resolve();
+      };
+    });
+  }
+
+  destroy(): void {
+    for (const client of this.clients) client.destroy();
+    this.pool.close();
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      clients: this.clients.size,
+      servers: this.pool.servers.map((s) => ({
+        server: s.spec.label,
+        ejected: s.ejectedUntil !== 0,
+        failures: s.failures,
+        connected: s.connections.filter((c) => c.connected).length,
+        in_flight: s.connections.reduce((sum, c) => sum + c.queue.length, 0),
+      })),
+    };
+  }
+}

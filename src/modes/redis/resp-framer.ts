@@ -1,0 +1,42 @@
+import { ReplyScanner } from '../../protocols/resp/reply-scanner.ts';
+import type { Fifo } from '../../upstream/fifo.ts';
+import type { InFlight, ReplyFramer } from '../../upstream/in-flight.ts';
+
+/**
+ * RESP replies, one per request, in order. A reply inside one chunk is a view
+ * of it (no copy); only a reply cut by a chunk boundary is joined.
+ */
+export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
+  private readonly scanner = new ReplyScanner();
+  private held: Buffer[] = [];
+
+  feed(chunk: Buffer, queue: Fifo<T>): string | null {
+    let from = 0;
+    for (let end = this.scanner.scan(chunk, from); end >= 0; end = this.scanner.scan(chunk, from)) {
+      let reply = chunk.subarray(from, end);
+      if (this.held.length > 0) {
+        this.held.push(reply);
+        reply = Buffer.concat(this.held);
+        this.held = [];
+      }
+      if (!this.deliver(reply, queue)) return 'protocol error: a reply nobody asked for';
+      from = end;
+    }
+    if (this.scanner.error) return `protocol error: ${this.scanner.error.message}`;
+    if (from < chunk.length) this.held.push(chunk.subarray(from));
+    return null;
+  }
+
+  /** Hands one reply on; false when there was nobody to hand it to. */
+  protected deliver(reply: Buffer, queue: Fifo<T>): boolean {
+    const request = queue.shift();
+    if (request === undefined) return false;
+    request.reply(reply);
+    return true;
+  }
+
+  reset(): void {
+    this.scanner.reset();
+    this.held = [];
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { byteSize } from '../../config/values.ts';
+import { twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
+
+export const redisSchema = z
+  .strictObject({
+    mode: z.literal('redis'),
+    ...twemproxyPoolKeys,
+    redis: z.literal(true, { error: 'a redis listener cannot say redis: false (that is a memcache pool)' }).optional(),
+    redis_auth: z.string().optional().describe('Password clients must AUTH with, and padda sends to every server.'),
+    redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
+    client_output_limit: byteSize
+      .default(32 * 1024 * 1024)
+      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client.'),
+    client_max_inflight: z.number().int().min(1).default(4096).describe('Commands one client may have in flight before padda stops reading it.'),
+    client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
+    stats_listen: z.string().optional().describe('host:port for twemproxy-compatible stats JSON (nutcracker -s).'),
+  })
+  .describe('Redis sharding ambassador, a drop-in for a twemproxy redis pool.');
+
+export type RedisConfig = z.output<typeof redisSchema>;
