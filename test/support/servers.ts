@@ -10,7 +10,7 @@
  *   after(() => redis?.stop());
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -94,6 +94,10 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningServer> {
   });
   try {
     await Promise.race([early, Promise.all(spec.ports.map((p) => waitForPort(host, p, deadline, giveUp.signal)))]);
+    // Something answering is not enough on a shared machine: a port picked by
+    // freePort can be taken by another test's server before ours binds it.
+    const foreign = spec.ports.filter((p) => !listensOn(child.pid!, p));
+    if (foreign.length) throw new Error(`${spec.label}: port ${foreign.join(', ')} is held by another process`);
   } catch (err) {
     giveUp.abort();
     await server.stop();
@@ -140,6 +144,43 @@ export async function waitForPort(host: string, port: number, deadline: number, 
     if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port}`);
     await new Promise((r) => setTimeout(r, delay));
   }
+}
+
+/**
+ * Whether process `pid` holds a listening TCP socket on `port` (Linux: the
+ * socket inodes of /proc/net/tcp{,6} LISTEN entries against the process's
+ * fds). Elsewhere it answers true, and the connect check stands alone.
+ */
+export function listensOn(pid: number, port: number): boolean {
+  if (process.platform !== 'linux') return true;
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A' && f[1].endsWith(`:${hexPort}`)) inodes.add(f[9]);
+    }
+  }
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      return m !== null && inodes.has(m[1]);
+    } catch {
+      return false;
+    }
+  });
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

@@ -50,7 +50,8 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
   const started: RunningServer[] = [];
   let redis: RunningServer[] = [];
   let deadPort = 0;
-  after(() => Promise.all(started.map((s) => s.stop())));
+  const closers: Array<() => Promise<void>> = [];
+  after(() => Promise.all([...started.map((s) => s.stop()), ...closers.map((close) => close())]));
 
   const pools: Pool[] = [
     // The book's setup.
@@ -82,9 +83,12 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
   function yamlOf(p: Pool): string {
     const lines = [
       `${p.name}:`, `  listen: 127.0.0.1:${p.port}`, `  hash: ${p.hash}`, `  distribution: ${p.distribution}`,
-      '  redis: true', '  timeout: 2000', '  auto_eject_hosts: true', '  server_failure_limit: 1',
-      '  server_retry_timeout: 600000',
+      // A generous timeout: a slow reply on a busy machine must not eject a live server.
+      '  redis: true', '  timeout: 30000',
     ];
+    if (p.servers.some((s) => s.backend < 0)) {
+      lines.push('  auto_eject_hosts: true', '  server_failure_limit: 1', '  server_retry_timeout: 600000');
+    }
     if (p.hashTag) lines.push(`  hash_tag: "${p.hashTag}"`);
     lines.push('  servers:');
     for (const s of p.servers) {
@@ -104,8 +108,13 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
   before(async () => {
     redis = await Promise.all([0, 1, 2, 3, 4].map(() => startRedis()));
     started.push(...redis);
-    const ports = await freePorts(pools.length + 1);
-    deadPort = ports.pop()!;
+    // The dead server: a port we hold (so no other test's server can take it)
+    // that drops every connection at once, which nutcracker counts as a failure.
+    const dead = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dead.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    deadPort = (dead.address() as net.AddressInfo).port;
+    closers.push(() => new Promise<void>((resolve) => dead.close(() => resolve())));
+    const ports = await freePorts(pools.length);
     pools.forEach((p, i) => (p.port = ports[i]));
     started.push(await startNutcracker(pools.map(yamlOf).join('\n') + '\n'));
   });
@@ -116,10 +125,12 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
     // hits the dead server and fails (server_failure_limit: 1 ejects it then).
     await Promise.all(pools.filter((p) => p.servers.some((s) => s.backend < 0)).map(async (p) => {
       const client = proxyClient(p.port!);
-      let refused = false;
-      for (let i = 0; i < 200 && !refused; i++) refused = await client.set(`warmup:${i}`, '1').then(() => false, () => true);
+      const replies: string[] = [];
+      for (let i = 0; i < 200 && !replies.at(-1)?.startsWith('E'); i++) {
+        replies.push(await client.set(`warmup:${i}`, '1').then(String, (e: Error) => `E ${e.message}`));
+      }
       client.disconnect();
-      assert.ok(refused, `${p.name}: no request reached the dead server`);
+      assert.ok(replies.at(-1)?.startsWith('E'), `${p.name}: no request reached the dead server: ${[...new Set(replies)]}`);
     }));
     await Promise.all(pools.map(async (p) => {
       const keys = binaryKeys(p);
@@ -181,10 +192,14 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
 /**
  * An ioredis client that sends only commands twemproxy proxies. ioredis 6 by
  * default opens with HELLO 3 and CLIENT SETINFO, and checks readiness with
- * INFO; twemproxy closes the connection on the first two.
+ * INFO; twemproxy closes the connection on the first two. The host is
+ * explicit: ioredis' default, "localhost", may reach ::1, where another
+ * process can hold the same port number.
  */
 function proxyClient(port: number): Redis {
-  return new Redis({ port, protocol: 2, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 0 });
+  return new Redis({
+    host: '127.0.0.1', port, protocol: 2, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 0,
+  });
 }
 
 /** Loopback addresses (127.x.y.z) where `port` is free, so tests can use fixed ports like 11211. */

@@ -59,6 +59,18 @@ describe('test/support/servers', () => {
       /nginx:\d+ exited with code 1 before listening[\s\S]*unknown directive "no_such_directive"/);
   });
 
+  it('refuses to count a port another process holds as started', async () => {
+    const squatter = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const { port } = squatter.address() as net.AddressInfo;
+    try {
+      await assert.rejects(startNginx(`server { listen 127.0.0.1:${port}; return 200; }`),
+        /held by another process|exited with code 1 before listening/);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('finds listen ports in nutcracker and nginx configs', () => {
     assert.deepEqual(nutcrackerListenPorts('a:\n  listen: 127.0.0.1:22121\nb:\n  listen: "0.0.0.0:22122"\n'), [22121, 22122]);
     assert.deepEqual(nginxListenPorts('server {\n listen 8080;\n listen 127.0.0.1:8081 reuseport;\n}'), [8080, 8081]);
