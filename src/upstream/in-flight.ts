@@ -8,6 +8,12 @@ export interface InFlight {
   reply(bytes: Buffer): void;
   /** The server cannot answer it: timeout, reset, refused, protocol error. */
   fail(reason: string): void;
+  /**
+   * Nobody will read the reply (its client is gone): a framer may skip the
+   * reply's bytes instead of assembling them, so a vanished client's large
+   * replies cost no memory.
+   */
+  readonly abandoned?: boolean;
 }
 
 /**

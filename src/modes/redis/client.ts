@@ -83,8 +83,8 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
     socket.once('close', () => this.onClose());
   }
 
-  get inFlight(): number {
-    return this.queue.length;
+  get gone(): boolean {
+    return this.closed;
   }
 
   /** Stop reading; close as soon as every command already read is answered. */
@@ -123,9 +123,11 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       for (const part of parts) socket.write(part);
       socket.uncork();
     }
-    if (socket.writableLength > this.proxy.config.client_output_limit) {
+    const limit = this.proxy.config.client_output_limit;
+    if (limit > 0 && socket.writableLength > limit) {
       // Redis's client-output-buffer-limit: a client that will not read its replies is dropped, not buffered without end.
       this.proxy.clientOverflowed(this.socket.remoteAddress);
+      this.closed = true;
       socket.destroy();
     }
     this.maybeEnd();
@@ -158,7 +160,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       this.closing ||
       this.barrier !== null ||
       this.queue.length >= this.proxy.config.client_max_inflight ||
-      this.socket.writableLength > this.proxy.config.client_output_limit / 2 ||
+      (this.proxy.config.client_output_limit > 0 && this.socket.writableLength > this.proxy.config.client_output_limit / 2) ||
       this.proxy.pool.congested()
     );
   }

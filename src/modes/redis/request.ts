@@ -8,6 +8,8 @@ import { Kind } from './command-kind.ts';
 /** Whoever keeps a client's replies in order; a request tells it when it is answered. */
 export interface ReplySink {
   completed(request: ClientRequest): void;
+  /** The client is gone; its replies will never be read. */
+  readonly gone: boolean;
 }
 
 /**
@@ -27,6 +29,10 @@ export class ClientRequest implements InFlight {
     this.sink = sink;
     this.command = command;
     this.started = performance.now();
+  }
+
+  get abandoned(): boolean {
+    return this.sink.gone;
   }
 
   reply(bytes: Buffer): void {
@@ -109,6 +115,10 @@ export class Fragment implements InFlight {
   readonly keySlots: number[];
   private readonly parent: SplitRequest;
   private readonly server: ServerMetrics;
+
+  get abandoned(): boolean {
+    return this.parent.abandoned;
+  }
 
   constructor(parent: SplitRequest, keySlots: number[], server: ServerMetrics) {
     this.parent = parent;

@@ -2,6 +2,8 @@ import { ReplyScanner } from '../../protocols/resp/reply-scanner.ts';
 import type { Fifo } from '../../upstream/fifo.ts';
 import type { InFlight, ReplyFramer } from '../../upstream/in-flight.ts';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * RESP replies, one per request, in order. A reply inside one chunk is a view
  * of it (no copy); only a reply cut by a chunk boundary is joined.
@@ -9,12 +11,17 @@ import type { InFlight, ReplyFramer } from '../../upstream/in-flight.ts';
 export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
   private readonly scanner = new ReplyScanner();
   private held: Buffer[] = [];
+  /** The reply being received belongs to an abandoned request: its bytes are dropped, not held. */
+  private skipping = false;
 
   feed(chunk: Buffer, queue: Fifo<T>): string | null {
     let from = 0;
     for (let end = this.scanner.scan(chunk, from); end >= 0; end = this.scanner.scan(chunk, from)) {
       let reply = chunk.subarray(from, end);
-      if (this.held.length > 0) {
+      if (this.skipping) {
+        this.skipping = false;
+        reply = EMPTY;
+      } else if (this.held.length > 0) {
         this.held.push(reply);
         reply = Buffer.concat(this.held);
         this.held = [];
@@ -23,7 +30,10 @@ export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
       from = end;
     }
     if (this.scanner.error) return `protocol error: ${this.scanner.error.message}`;
-    if (from < chunk.length) this.held.push(chunk.subarray(from));
+    if (from < chunk.length && !this.skipping) {
+      if (this.held.length === 0 && queue.peek()?.abandoned === true) this.skipping = true;
+      else this.held.push(chunk.subarray(from));
+    }
     return null;
   }
 
@@ -38,5 +48,6 @@ export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
   reset(): void {
     this.scanner.reset();
     this.held = [];
+    this.skipping = false;
   }
 }

@@ -11,8 +11,8 @@ export const redisSchema = z
     redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
     client_output_limit: byteSize
       .default(32 * 1024 * 1024)
-      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client.'),
-    client_max_inflight: z.number().int().min(1).default(4096).describe('Commands one client may have in flight before padda stops reading it.'),
+      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client (like redis client-output-buffer-limit). 0: no limit.'),
+    client_max_inflight: z.number().int().min(1).default(256).describe('Commands one client may have in flight before padda stops reading it.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
     stats_listen: z.string().optional().describe('host:port for twemproxy-compatible stats JSON (nutcracker -s).'),
   })
