@@ -71,7 +71,7 @@ describe('server faults', () => {
     assert.ok(Date.now() - started < 900, 'timeout took too long');
     await sleep(1100);
     assert.equal(await client.get(key), 'v');
-    const other = new Redis({ port });
+    const other = new Redis({ host: '127.0.0.1', port });
     cleanup.push(() => other.disconnect());
     assert.equal(await other.ping(), 'PONG');
   });
