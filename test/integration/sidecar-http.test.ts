@@ -1,0 +1,296 @@
+/**
+ * The HTTP data path through a real padda `sidecar` (plain HTTP) to a real
+ * node:http app: forwarding and header hygiene, open-proxy and smuggling
+ * attempts, limits, and every upstream fault mapped to 502/503/504.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, WebSocket } from 'undici';
+import { curl, parseResponse, rawExchange } from '../support/clients.ts';
+import { startTestApp, type TestApp } from '../support/http-app.ts';
+import { get, startPadda, waitForStatus, type PaddaProcess } from '../support/padda.ts';
+import { freePorts } from '../support/ports.ts';
+
+let app: TestApp;
+let victim: TestApp;
+let padda: PaddaProcess;
+let admin: number;
+let proxy: number;
+let down: number;
+let ejecting: number;
+let closedPort: number;
+
+before(async () => {
+  app = await startTestApp();
+  victim = await startTestApp();
+  [admin, proxy, down, ejecting, closedPort] = (await freePorts(5)) as [number, number, number, number, number];
+  padda = startPadda(`
+admin: { listen: 127.0.0.1:${admin} }
+listeners:
+  proxy:
+    mode: sidecar
+    listen: 127.0.0.1:${proxy}
+    upstream: http://127.0.0.1:${app.port}
+    timeouts: { response: 700ms, body: 700ms }
+    client: { max_header_size: 8kb }
+  down:
+    mode: sidecar
+    listen: 127.0.0.1:${down}
+    upstream: 127.0.0.1:${closedPort}
+  ejecting:
+    mode: sidecar
+    listen: 127.0.0.1:${ejecting}
+    upstream: 127.0.0.1:${closedPort}
+    retries: 0
+    pool: { failure_limit: 2, eject_time: 30s }
+`);
+  await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+});
+after(async () => {
+  await padda.stop();
+  await app.close();
+  await victim.close();
+});
+
+const url = (path: string, port = proxy) => `http://127.0.0.1:${port}${path}`;
+const lastArrival = () => app.arrivals.at(-1)!;
+
+describe('forwarding and header hygiene', () => {
+  test('method, path, query and body reach the app; Host is preserved; the X-Forwarded set is added', async () => {
+    const response = await request(url('/echo?q=1&r=%20'), {
+      method: 'POST',
+      body: 'hello',
+      headers: { host: 'app.example', 'x-forwarded-for': '203.0.113.7', 'x-real-ip': '6.6.6.6', 'x-forwarded-proto': 'gopher' },
+    });
+    const echoed = await response.body.json() as { method: string; url: string; headers: Record<string, string>; bodyBytes: number };
+    assert.equal(response.statusCode, 200);
+    assert.equal(echoed.method, 'POST');
+    assert.equal(echoed.url, '/echo?q=1&r=%20');
+    assert.equal(echoed.bodyBytes, 5);
+    assert.equal(echoed.headers.host, 'app.example');
+    assert.equal(echoed.headers['x-forwarded-for'], '203.0.113.7, 127.0.0.1', 'appended, as nginx $proxy_add_x_forwarded_for');
+    assert.equal(echoed.headers['x-forwarded-proto'], 'http', 'set by padda, not taken from the client');
+    assert.equal(echoed.headers['x-forwarded-host'], 'app.example');
+    assert.equal(echoed.headers['x-real-ip'], '127.0.0.1');
+    assert.match(echoed.headers['x-request-id']!, /^[0-9a-f-]{36}$/);
+  });
+
+  test("a client's x-request-id is propagated unchanged", async () => {
+    await (await request(url('/echo'), { headers: { 'x-request-id': 'trace-42' } })).body.text();
+    assert.equal(lastArrival().headers['x-request-id'], 'trace-42');
+  });
+
+  test('hop-by-hop request headers and those Connection names stop at padda', async () => {
+    const { text } = await rawExchange(proxy, 'GET /echo HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n' +
+      'Keep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nProxy-Connection: keep-alive\r\nX-Kept: yes\r\n\r\n', { idleMs: 500 });
+    assert.equal(parseResponse(text).status, 200);
+    const seen = lastArrival().headers;
+    for (const name of ['x-hop', 'te', 'proxy-authorization', 'proxy-connection']) assert.equal(seen[name], undefined, name);
+    assert.equal(seen['keep-alive'], undefined);
+    assert.equal(seen['x-kept'], 'yes');
+  });
+
+  test('hop-by-hop response headers stop at padda; repeated headers and the reason phrase pass', async () => {
+    const { text } = await rawExchange(proxy, 'GET /hop-by-hop HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+    const raw = text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
+    assert.doesNotMatch(raw, /x-internal|proxy-authenticate|keep-alive: timeout=30/);
+    assert.match(raw, /x-kept: yes/);
+    assert.equal(raw.match(/set-cookie/g)?.length, 2);
+    const reason = await rawExchange(proxy, 'GET /reason HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+    assert.match(reason.text, /^HTTP\/1\.1 299 Custom Reason\r\n/);
+  });
+
+  test('chunked responses, HEAD and 204 keep their framing', async () => {
+    const chunked = await request(url('/chunked'));
+    assert.equal(await chunked.body.text(), 'one,two');
+    const head = await request(url('/stream?bytes=1234'), { method: 'HEAD' });
+    assert.equal(head.headers['content-length'], '1234');
+    assert.equal(await head.body.text(), '');
+    const empty = await request(url('/status?code=204'));
+    assert.equal(empty.statusCode, 204);
+    assert.equal(empty.headers['x-status'], 'set');
+  });
+
+  test('curl reuses one keep-alive connection for several requests', async () => {
+    const result = await curl(['-v', url('/echo'), url('/echo')]);
+    assert.equal(result.code, 0);
+    assert.match(result.stderr, /Re-using existing connection|Reusing existing connection/);
+  });
+
+  test('64 MiB up and 64 MiB down stream intact', async () => {
+    const size = 64 * 1024 * 1024;
+    const block = Buffer.alloc(1024 * 1024, 7);
+    const sent = createHash('sha256');
+    async function* body() {
+      for (let i = 0; i < size / block.length; i++) {
+        sent.update(block);
+        yield block;
+      }
+    }
+    const up = await request(url('/upload'), { method: 'PUT', body: Readable.from(body()), headers: { 'content-length': String(size) } });
+    const echoed = await up.body.json() as { bodyBytes: number; bodySha256: string };
+    assert.equal(echoed.bodyBytes, size);
+    assert.equal(echoed.bodySha256, sent.digest('hex'));
+    const down = await request(url(`/stream?bytes=${size}`));
+    let received = 0;
+    for await (const chunk of down.body) received += (chunk as Buffer).length;
+    assert.equal(received, size);
+  });
+});
+
+describe('never an open proxy', () => {
+  test('an absolute-form target goes to the configured app with its authority as Host, never to the host it names', async () => {
+    const before = victim.arrivals.length;
+    const { text } = await rawExchange(proxy, `GET http://127.0.0.1:${victim.port}/secret?x=1 HTTP/1.1\r\nHost: ignored.example\r\nConnection: close\r\n\r\n`);
+    assert.equal(parseResponse(text).status, 200);
+    assert.equal(lastArrival().url, '/secret?x=1');
+    assert.equal(lastArrival().headers.host, `127.0.0.1:${victim.port}`);
+    assert.equal(victim.arrivals.length, before, 'the named host got nothing');
+  });
+
+  test('CONNECT is refused with 405 and nothing reaches the app', async () => {
+    const before = app.arrivals.length;
+    const { text } = await rawExchange(proxy, `CONNECT 127.0.0.1:${victim.port} HTTP/1.1\r\nHost: 127.0.0.1:${victim.port}\r\n\r\n`);
+    const response = parseResponse(text);
+    assert.equal(response.status, 405);
+    assert.equal(response.headers['x-padda-error'], 'connect_refused');
+    assert.equal(app.arrivals.length, before);
+    assert.equal(victim.arrivals.length, 0);
+  });
+
+  test('a target that is neither a path nor an http URL gets 400', async () => {
+    const { text } = await rawExchange(proxy, 'GET ftp://example.com/x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+    assert.equal(parseResponse(text).status, 400);
+  });
+});
+
+describe('bad input', () => {
+  const smuggling: Record<string, string> = {
+    'CL.TE': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG',
+    'TE.CL': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n',
+    'two Content-Lengths': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde',
+    'obfuscated Transfer-Encoding': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n',
+    'space before colon': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n',
+  };
+  for (const [name, attack] of Object.entries(smuggling)) {
+    test(`request smuggling (${name}) is refused with 400 and nothing reaches the app`, async () => {
+      const before = app.arrivals.length;
+      const { text, closed } = await rawExchange(proxy, attack);
+      assert.equal(parseResponse(text).status, 400, text);
+      assert.ok(closed, 'the connection is closed after the 400');
+      assert.equal(app.arrivals.length, before);
+    });
+  }
+
+  test('headers over the limit get 431', async () => {
+    const { text } = await rawExchange(proxy, `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
+    assert.equal(parseResponse(text).status, 431);
+  });
+
+  test('bad chunking mid-body never arrives as a complete request', async () => {
+    const before = app.arrivals.length;
+    const { text } = await rawExchange(proxy, 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\nmore\r\n0\r\n\r\n');
+    assert.doesNotMatch(text, /^HTTP\/1\.1 200/);
+    await sleep(100);
+    assert.ok(app.arrivals.slice(before).every((arrival) => !arrival.complete), 'the app saw no complete request');
+  });
+});
+
+describe('upstream faults', () => {
+  test('an app that refuses connections gives 502 upstream_connect_refused, after one retry for GET', async () => {
+    const response = await request(url('/x', down));
+    assert.equal(response.statusCode, 502);
+    assert.equal(response.headers['x-padda-error'], 'upstream_connect_refused');
+    assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    assert.match(await response.body.text(), /refused/);
+    const post = await request(url('/x', down), { method: 'POST', body: 'x' });
+    assert.equal(post.statusCode, 502);
+    await post.body.text();
+    const metrics = (await get(`http://127.0.0.1:${admin}/metrics`)).body;
+    assert.match(metrics, /padda_http_upstream_retries_total\{listener="down"\} 1\n/, 'GET retried once, POST never');
+  });
+
+  test('after failure_limit refusals the app is ejected: 503 no_healthy_upstream', async () => {
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await request(url('/x', ejecting));
+      statuses.push(`${response.statusCode} ${response.headers['x-padda-error']}`);
+      await response.body.text();
+    }
+    assert.deepEqual(statuses, ['502 upstream_connect_refused', '502 upstream_connect_refused', '503 no_healthy_upstream', '503 no_healthy_upstream']);
+  });
+
+  test('an app slower than the response timeout gives 504 upstream_response_timeout', async () => {
+    const started = Date.now();
+    const response = await request(url('/slow?ms=3000'));
+    assert.equal(response.statusCode, 504);
+    assert.equal(response.headers['x-padda-error'], 'upstream_response_timeout');
+    await response.body.text();
+    assert.ok(Date.now() - started < 2500);
+  });
+
+  test('an app that resets mid-body: the client sees a cut transfer, never a complete one', async () => {
+    const result = await curl(['-o', '/dev/null', url('/reset-mid-body')]);
+    assert.notEqual(result.code, 0, 'curl reports the transfer as failed');
+    const stalled = await curl(['-o', '/dev/null', url('/stall-mid-body')]);
+    assert.notEqual(stalled.code, 0, 'a body stalled past the body timeout is cut too');
+  });
+
+  test('a client that goes away mid-response releases the upstream request', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(url('/abort-watch'), (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.setTimeout(5000, () => reject(new Error('no first byte')));
+    });
+    for (let i = 0; i < 50 && !app.arrivals.some((a) => a.url === '/abort-watch#closed'); i++) await sleep(20);
+    assert.ok(app.arrivals.some((a) => a.url === '/abort-watch#closed'));
+  });
+});
+
+describe('upgrades', () => {
+  test('a WebSocket passes through, and closing it closes both sides', async () => {
+    const openBefore = app.openSockets();
+    const socket = new WebSocket(`ws://127.0.0.1:${proxy}/ws`);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      socket.onopen = () => socket.send('ping through padda');
+      socket.onmessage = (event) => resolve(String(event.data));
+      socket.onerror = () => reject(new Error('websocket failed'));
+    });
+    assert.equal(echoed, 'ping through padda');
+    assert.equal(lastArrival().headers.upgrade, 'websocket');
+    socket.close();
+    for (let i = 0; i < 50 && app.openSockets() > openBefore; i++) await sleep(20);
+    assert.equal(app.openSockets(), openBefore, 'the upstream socket closed with the client');
+  });
+
+  test('an upgrade the app declines is relayed as its answer', async () => {
+    const { text } = await rawExchange(proxy, 'GET /ws-refused HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    assert.equal(parseResponse(text).status, 403);
+  });
+
+  test('an h2c upgrade is ignored: the request is answered as HTTP/1.1', async () => {
+    const { text } = await rawExchange(proxy, 'GET /echo HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n', { idleMs: 500 });
+    assert.equal(parseResponse(text).status, 200);
+    assert.equal(lastArrival().headers.upgrade, undefined);
+    assert.equal(lastArrival().headers['http2-settings'], undefined);
+  });
+});
+
+test('metrics count responses by class and errors by reason', async () => {
+  const metrics = (await get(`http://127.0.0.1:${admin}/metrics`)).body;
+  assert.match(metrics, /padda_http_responses_total\{listener="proxy",code="2xx"\} [1-9]/);
+  assert.match(metrics, /padda_listener_errors_total\{listener="proxy",mode="sidecar",reason="bad_request"\} [1-9]/);
+  assert.match(metrics, /padda_listener_errors_total\{listener="ejecting",mode="sidecar",reason="no_healthy_upstream"\} 2/);
+  const stats = JSON.parse((await get(`http://127.0.0.1:${admin}/stats`)).body) as unknown;
+  assert.match(JSON.stringify(stats), /"upstream":\{"upstream":"http:\/\/127\.0\.0\.1:\d+","available":true/);
+});
