@@ -6,6 +6,7 @@ import { RequestScanner } from '../../protocols/resp/request-scanner.ts';
 import { errorReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
 import { Fifo } from '../../upstream/fifo.ts';
 import { scheduleFlush, type Flushable } from '../../upstream/flush-scheduler.ts';
+import { writeBatch } from '../../upstream/write-batch.ts';
 import { NO_SERVER } from '../../upstream/key-router.ts';
 import { Kind, commandKind } from './command-kind.ts';
 import { AUTH_REQUIRED, answerLocally, type LocalClient } from './local-commands.ts';
@@ -13,7 +14,6 @@ import { InternalRequest, PinnedConnection } from './pinned.ts';
 import type { RedisProxy } from './proxy.ts';
 import { ClientRequest, SplitRequest, type ReplySink } from './request.ts';
 
-const CONCAT_LIMIT = 64 * 1024;
 /** Routing outcomes besides a server index (NO_SERVER is -1). */
 const KEYS_DIFFER = -2;
 const NO_KEY = -3;
@@ -116,13 +116,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
     this.out = [];
     this.outBytes = 0;
     const socket = this.socket;
-    if (parts.length === 1) socket.write(parts[0]!);
-    else if (bytes <= CONCAT_LIMIT) socket.write(Buffer.concat(parts, bytes));
-    else {
-      socket.cork();
-      for (const part of parts) socket.write(part);
-      socket.uncork();
-    }
+    writeBatch(socket, parts, bytes);
     const limit = this.proxy.config.client_output_limit;
     if (limit > 0 && socket.writableLength > limit) {
       // Redis's client-output-buffer-limit: a client that will not read its replies is dropped, not buffered without end.

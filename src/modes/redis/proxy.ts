@@ -3,10 +3,10 @@ import type { Logger } from '../../log.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
-import { KeyRouter, NO_SERVER } from '../../upstream/key-router.ts';
+import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
 import type { ConnectionOptions } from '../../upstream/server-connection.ts';
-import { ServerPool } from '../../upstream/server-pool.ts';
-import { twemproxyServerName } from '../../hash/distribution/twemproxy-names.ts';
+import type { ServerPool } from '../../upstream/server-pool.ts';
+import { createShardedPool, serverStats } from '../../upstream/sharded-pool.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { RedisClient } from './client.ts';
 import { CommandMetricsTable } from './command-metrics.ts';
@@ -58,26 +58,12 @@ export class RedisProxy implements ModeHandler {
       tcpKeepalive: config.tcpkeepalive,
       ...(handshake.length > 0 ? { handshake: () => handshake.map((bytes) => ({ bytes, request: new InternalRequest() })) } : {}),
     };
-    this.router = new KeyRouter(
-      config.hash,
-      config.hash_tag,
-      config.distribution,
-      config.servers.map((s) => ({ name: twemproxyServerName({ host: s.path ?? s.host, port: s.path ? '' : s.portText, ...(s.name ? { name: s.name } : {}) }), weight: s.weight })),
-    );
-    this.pool = new ServerPool<InFlight>(
-      config.servers,
-      {
-        ...this.connectionOptions,
-        connections: config.server_connections,
-        autoEject: config.auto_eject_hosts,
-        retryTimeout: config.server_retry_timeout,
-        failureLimit: config.server_failure_limit,
-        preconnect: config.preconnect,
-      },
+    ({ pool: this.pool, router: this.router } = createShardedPool<InFlight>(
+      config,
       () => new RespFramer<InFlight>(),
       { listener: context.listener, registry: context.registry, log: context.log },
-      () => this.router.setLive(this.pool.servers.map((s) => s.ejectedUntil === 0)),
-    );
+      this.connectionOptions,
+    ));
   }
 
   accept(socket: net.Socket): void {
@@ -143,13 +129,7 @@ export class RedisProxy implements ModeHandler {
   stats(): Record<string, unknown> {
     return {
       clients: this.clients.size,
-      servers: this.pool.servers.map((s) => ({
-        server: s.spec.label,
-        ejected: s.ejectedUntil !== 0,
-        failures: s.failures,
-        connected: s.connections.filter((c) => c.connected).length,
-        in_flight: s.connections.reduce((sum, c) => sum + c.queue.length, 0),
-      })),
+      servers: serverStats(this.pool),
     };
   }
 }
