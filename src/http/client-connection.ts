@@ -42,9 +42,9 @@ function forwardedClientCert(socket: tls.TLSSocket): string | null {
   const peer = socket.getPeerX509Certificate();
   if (!peer) return null;
   const parts = [`Hash=${peer.fingerprint256.replaceAll(':', '').toLowerCase()}`, `Subject="${peer.subject.replaceAll('\n', ',').replaceAll('"', '\\"')}"`];
-  for (const entry of (peer.subjectAltName ?? '').split(', ')) {
-    if (entry.startsWith('URI:')) parts.push(`URI=${entry.slice(4)}`);
-    else if (entry.startsWith('DNS:')) parts.push(`DNS=${entry.slice(4)}`);
-  }
+  const altNames = (peer.subjectAltName ?? '').split(', ');
+  // Envoy's order: URI (a SPIFFE identity, typically) before DNS names.
+  for (const entry of altNames) if (entry.startsWith('URI:')) parts.push(`URI=${entry.slice(4)}`);
+  for (const entry of altNames) if (entry.startsWith('DNS:')) parts.push(`DNS=${entry.slice(4)}`);
   return parts.join(';');
 }
