@@ -12,10 +12,16 @@ export function displayConfig(value: unknown, key = ''): unknown {
   if (SECRET_KEYS.test(key) && value !== undefined && value !== null && value !== '') return '<redacted>';
   if (Array.isArray(value)) return value.map((item) => displayConfig(item));
   if (isAddress(value)) return formatAddress(value);
+  if (isServerEntry(value)) return value.label;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, displayConfig(v, k)]));
   }
   return value;
+}
+
+/** A pool server parsed from `host:port:weight [name]`; shown as written. */
+function isServerEntry(value: unknown): value is { label: string } {
+  return value !== null && typeof value === 'object' && typeof (value as { label?: unknown }).label === 'string' && 'portText' in value;
 }
 
 function isAddress(value: unknown): value is Address {

@@ -10,7 +10,7 @@ import { parseYamlSource } from './yaml-source.ts';
 export function loadConfigText<T>(schema: z.ZodType<T>, file: string, text: string, env: Environment = process.env): T {
   const source = parseYamlSource(file, text, env);
   if (Array.isArray(source)) throw new ConfigError(source);
-  const result = validate(schema, adaptTwemproxy(source));
+  const result = validate(schema, adaptTwemproxy(source, env));
   if ('problems' in result) throw new ConfigError(result.problems);
   return result.config;
 }

@@ -1,3 +1,4 @@
+import type { Environment } from './interpolate.ts';
 import type { ConfigPath } from './problems.ts';
 import type { YamlSource } from './yaml-source.ts';
 
@@ -17,16 +18,18 @@ export function isTwemproxyConfig(data: unknown): data is Record<string, Record<
 }
 
 /** The same source seen as a padda config; problems found later still point into the original file. */
-export function adaptTwemproxy(source: YamlSource): YamlSource {
+export function adaptTwemproxy(source: YamlSource, env: Environment): YamlSource {
   if (!isTwemproxyConfig(source.data)) return source;
   const listeners: Record<string, unknown> = {};
   for (const [name, pool] of Object.entries(source.data)) {
     listeners[name] = { mode: pool.redis === true ? 'redis' : 'memcache', ...pool };
   }
   const toOriginal = (path: ConfigPath): ConfigPath => (path[0] === 'listeners' ? path.slice(1) : path);
+  // twemproxy's stats port is a command-line flag, so the file says nothing of an admin server.
+  const admin = env.PADDA_ADMIN_LISTEN ? { admin: { listen: env.PADDA_ADMIN_LISTEN } } : {};
   return {
     file: source.file,
-    data: { listeners },
+    data: { ...admin, listeners },
     locate: (path, at) => source.locate(toOriginal(path), at),
     displayPath: toOriginal,
   };

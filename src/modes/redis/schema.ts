@@ -14,7 +14,6 @@ export const redisSchema = z
       .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client (like redis client-output-buffer-limit). 0: no limit.'),
     client_max_inflight: z.number().int().min(1).default(256).describe('Commands one client may have in flight before padda stops reading it.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
-    stats_listen: z.string().optional().describe('host:port for twemproxy-compatible stats JSON (nutcracker -s).'),
   })
   .describe('Redis sharding ambassador, a drop-in for a twemproxy redis pool.');
 

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { get, startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
+import { freePorts } from '../../support/ports.ts';
+import { startNutcracker, startRedis, type RunningServer } from '../../support/servers.ts';
+
+/** ioredis options for twemproxy, which refuses HELLO, CLIENT SETINFO and INFO. */
+const FOR_TWEMPROXY = { host: '127.0.0.1', protocol: 2, disableClientInfo: true, enableReadyCheck: false } as const;
+
+let shards: RunningServer[];
+let nutcracker: RunningServer;
+let padda: PaddaProcess;
+let viaNutcracker: Redis;
+let viaPadda: Redis;
+let nutcrackerYml: string;
+let admin: number;
+
+before(async () => {
+  shards = await Promise.all(Array.from({ length: 4 }, () => startRedis()));
+  const [twemPort, paddaPort, adminPort] = (await freePorts(3)) as [number, number, number];
+  admin = adminPort;
+  // The book's ambassador config, with named, unequally weighted servers.
+  const pool = (port: number) => `sharded:
+  listen: 127.0.0.1:${port}
+  hash: fnv1a_64
+  distribution: ketama
+  auto_eject_hosts: true
+  redis: true
+  timeout: 400
+  server_retry_timeout: 2000
+  server_failure_limit: 1
+  servers:
+${shards.map((s, i) => `   - 127.0.0.1:${s.port}:${i + 1} shard-${i}`).join('\n')}
+`;
+  nutcrackerYml = pool(twemPort);
+  nutcracker = await startNutcracker(nutcrackerYml);
+  // padda runs the very same file, only the listen port differs.
+  // A nutcracker.yml has no admin block: PADDA_ADMIN_LISTEN places the admin server.
+  padda = startPadda(pool(paddaPort), [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${admin}` });
+  await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+  viaNutcracker = new Redis({ ...FOR_TWEMPROXY, port: twemPort });
+  viaPadda = new Redis({ host: '127.0.0.1', port: paddaPort });
+});
+
+after(async () => {
+  viaNutcracker?.disconnect();
+  viaPadda?.disconnect();
+  await padda?.stop();
+  await nutcracker?.stop();
+  await Promise.all((shards ?? []).map((s) => s.stop()));
+});
+
+test('padda runs an unchanged nutcracker.yml as a redis listener', async () => {
+  assert.match(nutcrackerYml, /redis: true/);
+  const config = JSON.parse((await get(`http://127.0.0.1:${admin}/config`)).body);
+  assert.equal(config.listeners.sharded.mode, 'redis');
+  assert.equal(config.listeners.sharded.servers[1], `127.0.0.1:${shards[1]!.port}:2 shard-1`);
+  assert.ok(padda.logs().some((line) => line.msg === 'listener started' && line.mode === 'redis' && line.listener === 'sharded'), padda.output());
+});
+
+test('10 000 keys written through nutcracker are all read back through padda, and the reverse', async () => {
+  const keys = Array.from({ length: 10_000 }, (_, i) => `${randomBytes(6).toString('base64url')}:${i}`);
+  const first = keys.slice(0, 5000);
+  const second = keys.slice(5000);
+  let pipeline = viaNutcracker.pipeline();
+  for (const key of first) pipeline.set(key, `n-${key}`);
+  await pipeline.exec();
+  let misses = 0;
+  const read = await viaPadda.mget(...first);
+  read.forEach((value, i) => {
+    if (value !== `n-${first[i]}`) misses++;
+  });
+  assert.equal(misses, 0, 'keys written by nutcracker not found through padda');
+
+  pipeline = viaPadda.pipeline();
+  for (const key of second) pipeline.set(key, `p-${key}`);
+  await pipeline.exec();
+  const back = await Promise.all(second.map((key) => viaNutcracker.get(key)));
+  assert.equal(back.filter((value, i) => value !== `p-${second[i]}`).length, 0, 'keys written by padda not found through nutcracker');
+
+  // Every shard took a share: the test exercises the whole continuum.
+  const sizes = await Promise.all(shards.map(async (s) => {
+    const r = new Redis({ host: '127.0.0.1', port: s.port });
+    const n = await r.dbsize();
+    r.disconnect();
+    return n;
+  }));
+  assert.ok(sizes.every((n) => n > 500), `shard sizes ${sizes}`);
+});
