@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { configSchema, loadPaddaConfig } from './cli/config.ts';
+import { route } from './cli/route.ts';
 import { USAGE } from './cli/usage.ts';
 import { displayConfig } from './config/display.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
@@ -79,7 +80,13 @@ async function main(argv: string[]): Promise<void> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        listener: { type: 'string', short: 'l' },
+        json: { type: 'boolean' },
+      },
     });
   } catch (error) {
     fail(`${(error as Error).message}\n\n${USAGE}`, EXIT_USAGE);
@@ -88,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(USAGE);
   if (values.version) return void process.stdout.write(`padda ${VERSION}\n`);
   const [command = 'run', ...rest] = positionals;
-  if (rest.length > 0) fail(`unexpected argument "${rest[0]}"\n\n${USAGE}`, EXIT_USAGE);
+  if (rest.length > 0 && command !== 'route') fail(`unexpected argument "${rest[0]}"\n\n${USAGE}`, EXIT_USAGE);
   switch (command) {
     case 'run':
       return run(configFile(values.config));
@@ -101,6 +108,16 @@ async function main(argv: string[]): Promise<void> {
       } catch (error) {
         reportConfigError(error);
       }
+      return;
+    }
+    case 'route': {
+      let config;
+      try {
+        config = loadPaddaConfig(configFile(values.config));
+      } catch (error) {
+        reportConfigError(error);
+      }
+      process.exitCode = await route(config, rest, { ...(values.listener ? { listener: values.listener } : {}), json: values.json === true });
       return;
     }
     case 'schema':

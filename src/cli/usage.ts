@@ -3,6 +3,9 @@ export const USAGE = `padda — one proxy daemon for the serving patterns of Des
 Usage:
   padda [run] [--config FILE]     serve the listeners in FILE (default: $PADDA_CONFIG)
   padda check [--config FILE]     validate FILE and print it normalized; exit 2 listing every problem
+  padda route [--config FILE] [--listener NAME] [--json] [KEY…]
+                                  print KEY<TAB>SERVER: where each key lives (keys from stdin when none given);
+                                  FILE may be padda's config or a twemproxy nutcracker.yml
   padda schema                    print the config's JSON Schema (for editor completion)
   padda version                   print the version
   padda --help                    this text

@@ -44,4 +44,6 @@ export interface ModeDefinition<Config extends ListenerConfigBase = ListenerConf
   /** A strict object schema whose `mode` is the literal `name`. */
   schema: z.ZodType<Config>;
   create(config: Config, context: ModeContext): ModeHandler;
+  /** For modes that place keys on servers: where a key lives, for `padda route`. */
+  keyLocator?(config: Config): (key: Uint8Array) => string;
 }

@@ -41,3 +41,9 @@ export function parseServerSpec(text: string): ServerSpec | string {
   if (host === '') return `"${text}": missing host`;
   return { ...base, host, port, portText };
 }
+
+/** `host:port` (or the socket path) of a server entry, without weight and name. */
+export function formatServer(spec: ServerSpec): string {
+  if (spec.path !== undefined) return spec.path;
+  return spec.host.includes(':') ? `[${spec.host}]:${spec.portText}` : `${spec.host}:${spec.portText}`;
+}
