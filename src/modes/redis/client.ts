@@ -138,11 +138,13 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       this.finishAfterReplies();
       return;
     }
-    const hold = this.holding();
+    // Server congestion is checked once per read, not per command: it changes only when a batch is flushed.
+    const congested = this.proxy.pool.congested();
+    const hold = congested || this.holding();
     if (hold && !this.paused) {
       this.paused = true;
       this.socket.pause();
-      if (this.proxy.pool.congested()) this.proxy.pool.whenUncongested(() => this.process());
+      if (congested) this.proxy.pool.whenUncongested(() => this.process());
     } else if (!hold && this.paused) {
       this.paused = false;
       this.socket.resume();
@@ -150,12 +152,12 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   }
 
   private holding(): boolean {
+    const limit = this.proxy.config.client_output_limit;
     return (
       this.closing ||
       this.barrier !== null ||
       this.queue.length >= this.proxy.config.client_max_inflight ||
-      (this.proxy.config.client_output_limit > 0 && this.socket.writableLength > this.proxy.config.client_output_limit / 2) ||
-      this.proxy.pool.congested()
+      (limit > 0 && this.socket.writableLength > limit / 2)
     );
   }
 
@@ -231,7 +233,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       const [server] = groups.keys();
       return this.sendShared(server!, this.enqueue(command), args.buffer.subarray(args.start, args.end));
     }
-    const request = new SplitRequest(this, this.proxy.commandMetrics.get(command.name), kind, keyCount);
+    const request = new SplitRequest(this, this.proxy.commandMetrics.get(command), kind, keyCount);
     this.queue.push(request);
     const step = kind === Kind.MSET ? 2 : 1;
     for (const [server, slots] of groups) {
@@ -426,14 +428,14 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   }
 
   private enqueue(command: RedisCommand): ClientRequest {
-    const request = new ClientRequest(this, this.proxy.commandMetrics.get(command.name));
+    const request = new ClientRequest(this, this.proxy.commandMetrics.get(command));
     this.queue.push(request);
     return request;
   }
 
   /** A reply padda makes itself, in its place in the order. */
   private local(answer: Buffer, command?: RedisCommand): void {
-    const request = new ClientRequest(this, command ? this.proxy.commandMetrics.get(command.name) : null);
+    const request = new ClientRequest(this, command ? this.proxy.commandMetrics.get(command) : null);
     this.queue.push(request);
     request.finish(answer);
   }

@@ -20,9 +20,9 @@ export class CommandMetrics {
   }
 }
 
-/** One CommandMetrics per command name, made on first use. */
+/** One CommandMetrics per command, made on first use; keyed by the command table's object, not a string. */
 export class CommandMetricsTable {
-  private readonly byName = new Map<string, CommandMetrics>();
+  private readonly byCommand = new Map<{ readonly name: string }, CommandMetrics>();
   private readonly registry: Registry;
   private readonly listener: string;
 
@@ -31,11 +31,11 @@ export class CommandMetricsTable {
     this.listener = listener;
   }
 
-  get(name: string): CommandMetrics {
-    let metrics = this.byName.get(name);
+  get(command: { readonly name: string }): CommandMetrics {
+    let metrics = this.byCommand.get(command);
     if (metrics === undefined) {
-      metrics = new CommandMetrics(this.registry, this.listener, name);
-      this.byName.set(name, metrics);
+      metrics = new CommandMetrics(this.registry, this.listener, command.name);
+      this.byCommand.set(command, metrics);
     }
     return metrics;
   }

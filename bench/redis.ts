@@ -1,0 +1,73 @@
+/**
+ * The Redis sharding ambassador against the program it replaces: the same
+ * redis-benchmark load (set, get, mget of 10 keys; 50 clients; no pipelining
+ * and -P 16) against one redis-server directly, nutcracker over three shards,
+ * and padda over the same three shards with one and two workers, in one run.
+ * Prints medians of the rounds and padda's ratio to nutcracker.
+ *
+ *   npx node bench/redis.ts [--rounds 3] [--requests 200000] [--profile]
+ *
+ * --profile writes a CPU profile of the one-worker padda and prints its top frames.
+ */
+import { parseArgs } from 'node:util';
+import { freePorts } from '../test/support/ports.ts';
+import { startNutcracker, startRedis } from '../test/support/servers.ts';
+import { startPaddaServer } from './support/padda.ts';
+import { printTable, type Row } from './support/report.ts';
+import { redisBenchmark } from './support/redis-benchmark.ts';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '200000' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(values.rounds);
+const requests = Number(values.requests);
+
+const shards = await Promise.all([startRedis(), startRedis(), startRedis()]);
+const [twemPort, paddaPort, padda2Port, admin1, admin2] = (await freePorts(5)) as [number, number, number, number, number];
+const pool = (port: number) => `  listen: 127.0.0.1:${port}
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  servers:
+${shards.map((s) => `   - 127.0.0.1:${s.port}:1`).join('\n')}
+`;
+const nutcracker = await startNutcracker(`alpha:\n${pool(twemPort)}`);
+const paddaConfig = (port: number, admin: number, workers: number) =>
+  `admin: { listen: 127.0.0.1:${admin} }\nworkers: ${workers}\nlog: { level: warn }\nlisteners:\n  alpha:\n    mode: redis\n${pool(port).replace(/^/gm, '  ')}`;
+const padda = await startPaddaServer(paddaConfig(paddaPort, admin1, 1), [paddaPort], 'padda', values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []);
+const padda2 = await startPaddaServer(paddaConfig(padda2Port, admin2, 2), [padda2Port], 'padda-2w');
+
+const targets: Record<string, number> = { direct: shards[0]!.port, nutcracker: twemPort, padda: paddaPort, 'padda-2w': padda2Port };
+const rows: Row[] = [];
+try {
+  for (const pipeline of [1, 16]) {
+    for (const test of ['set', 'get', 'mget']) {
+      const scenario = `${test} -P ${pipeline}`;
+      for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
+      for (let round = 1; round <= rounds; round++) {
+        const order = Object.entries(targets);
+        if (round % 2 === 0) order.reverse();
+        for (const [target, port] of order) {
+          const sample = await redisBenchmark({ port, test, clients: 50, requests, pipeline, keyspace: 100_000 });
+          rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
+          process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} ops/s p99 ${sample.p99Ms} ms\n`);
+        }
+      }
+    }
+  }
+  console.log(`\nbench/redis: redis-benchmark -c 50 -n ${requests} -r 100000, 3 shards (direct: 1 redis), ${rounds} rounds\n`);
+  printTable(rows, 'nutcracker');
+} finally {
+  const hold = setInterval(() => {}, 1000);
+  await Promise.all([padda.stop(), padda2.stop(), nutcracker.stop(), ...shards.map((s) => s.stop())]);
+  clearInterval(hold);
+}
+if (values.profile) {
+  const { topFrames } = await import('./support/cpu-profile.ts');
+  console.log('\npadda (1 worker) CPU profile, top self time:');
+  for (const line of topFrames('bench/profiles')) console.log(`  ${line}`);
+}
