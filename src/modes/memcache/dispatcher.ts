@@ -112,7 +112,7 @@ export class Dispatcher {
       return;
     }
     const connection = this.pool.connection(server, session.id);
-    const bytes = request.buffer.subarray(request.start, request.end);
+    const bytes = requestBytes(request);
     if (expect === Expect.none) {
       connection.write(bytes);
       return;
@@ -135,7 +135,7 @@ export class Dispatcher {
       return;
     }
     const connection = this.pool.connection(server, session.id);
-    const bytes = request.buffer.subarray(request.start, request.end);
+    const bytes = requestBytes(request);
     const run = session.quietRunOn(connection);
     if (run !== null) {
       run.requests++;
@@ -171,7 +171,7 @@ export class Dispatcher {
   }
 
   #broadcast(session: ClientSession, request: ScannedRequest): void {
-    const bytes = request.buffer.subarray(request.start, request.end);
+    const bytes = requestBytes(request);
     const servers = this.pool.servers.length;
     if (request.expect === Expect.none) {
       for (let server = 0; server < servers; server++) this.pool.connection(server, session.id).write(bytes);
@@ -181,4 +181,10 @@ export class Dispatcher {
     session.push(broadcast);
     broadcast.send(this.pool, session.id, bytes);
   }
+}
+
+/** The request's bytes, as they arrived; a one-request chunk (every unpipelined client) is sent as is. */
+function requestBytes(request: ScannedRequest): Buffer {
+  const buffer = request.buffer;
+  return request.start === 0 && request.end === buffer.length ? buffer : buffer.subarray(request.start, request.end);
 }
