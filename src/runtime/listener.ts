@@ -25,8 +25,11 @@ export class Listener {
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(address: Address, handler: ModeHandler, log: Logger) {
+  private readonly backlog: number;
+
+  constructor(address: Address, handler: ModeHandler, log: Logger, backlog = 1024) {
     this.address = address;
+    this.backlog = backlog;
     this.handler = handler;
     this.log = log;
     // Half-open: a client's FIN must not close our write side before the answer is out.
@@ -71,10 +74,10 @@ export class Listener {
       if (address.kind === 'unix' && address.permissions !== undefined) fs.chmodSync(address.path, address.permissions);
     });
     if (address.kind === 'unix') {
-      this.server.listen({ path: address.path });
+      this.server.listen({ path: address.path, backlog: this.backlog });
     } else {
       // SO_REUSEPORT lets every worker process bind the same port and the kernel spread connections.
-      this.server.listen({ host: address.host, port: address.port, reusePort: true, backlog: 1024 });
+      this.server.listen({ host: address.host, port: address.port, reusePort: true, backlog: this.backlog });
     }
   }
 

@@ -90,7 +90,7 @@ export class Runtime {
   }
 
   private async add(name: string, config: ListenerConfigBase, key: string, handler: ModeHandler): Promise<void> {
-    const listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }));
+    const listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }), backlogOf(config));
     const entry: Running = { key, config, listener, startError: null };
     this.running.set(name, entry);
     await Promise.all([listener.bind(), this.start(entry, handler)]);
@@ -107,7 +107,7 @@ export class Runtime {
       this.running.set(name, next);
       this.retire(name, old);
     } else {
-      next.listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }));
+      next.listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }), backlogOf(config));
       await next.listener.bind();
       this.running.set(name, next);
       await current.listener.close();
@@ -163,4 +163,10 @@ export class Runtime {
     const log = this.log.child({ listener: name, mode: config.mode });
     return mode.create(config, { listener: name, log, metrics: new ListenerMetrics(this.registry, name, config.mode), registry: this.registry });
   }
+}
+
+/** twemproxy pools carry `backlog`; other modes take the kernel-friendly default. */
+function backlogOf(config: ListenerConfigBase): number | undefined {
+  const backlog = (config as { backlog?: unknown }).backlog;
+  return typeof backlog === 'number' ? backlog : undefined;
 }
