@@ -1,4 +1,5 @@
 import { formatAddress, type Address } from '../net/address.ts';
+import { isConfigFile } from './values.ts';
 
 /** Keys whose values are credentials; /config and `padda check` show them as "<redacted>". */
 const SECRET_KEYS = /^(redis_auth|auth|password|pass|secret|token|passphrase|.*_password|.*_secret|.*_token)$/i;
@@ -13,6 +14,7 @@ export function displayConfig(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => displayConfig(item));
   if (isAddress(value)) return formatAddress(value);
   if (isServerEntry(value)) return value.label;
+  if (isConfigFile(value)) return value.path;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, displayConfig(v, k)]));
   }

@@ -1,18 +1,37 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import type { Environment } from './interpolate.ts';
-import { ConfigError } from './problems.ts';
+import { ConfigError, formatPath, type ConfigPath, type ConfigProblem } from './problems.ts';
 import { adaptTwemproxy } from './twemproxy.ts';
 import { validate } from './validate.ts';
-import { parseYamlSource } from './yaml-source.ts';
+import { isConfigFile } from './values.ts';
+import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 
 /** Parses, interpolates and validates config text; throws ConfigError listing every problem. */
 export function loadConfigText<T>(schema: z.ZodType<T>, file: string, text: string, env: Environment = process.env): T {
   const source = parseYamlSource(file, text, env);
   if (Array.isArray(source)) throw new ConfigError(source);
-  const result = validate(schema, adaptTwemproxy(source, env));
+  const adapted = adaptTwemproxy(source, env);
+  const result = validate(schema, adapted);
   if ('problems' in result) throw new ConfigError(result.problems);
+  const missing = resolveConfigFiles(result.config, path.dirname(path.resolve(file)), adapted, []);
+  if (missing.length > 0) throw new ConfigError(missing);
   return result.config;
+}
+
+/** Makes every ConfigFile in the config absolute against `dir`; a problem for each that does not exist. */
+function resolveConfigFiles(value: unknown, dir: string, source: YamlSource, at: ConfigPath, problems: ConfigProblem[] = []): ConfigProblem[] {
+  if (isConfigFile(value)) {
+    value.path = path.resolve(dir, value.written);
+    if (!fs.existsSync(value.path)) {
+      const shown = source.displayPath ? source.displayPath(at) : at;
+      problems.push({ file: source.file, ...source.locate(at), path: formatPath(shown), message: `no such file: ${value.path}` });
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) resolveConfigFiles(child, dir, source, [...at, Array.isArray(value) ? Number(key) : key], problems);
+  }
+  return problems;
 }
 
 export function loadConfigFile<T>(schema: z.ZodType<T>, file: string, env: Environment = process.env): T {
