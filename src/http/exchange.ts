@@ -39,6 +39,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private attempt = 0;
   /** undici began writing the current attempt: from here on, bytes may have reached the upstream. */
   private written = false;
+  /** The current attempt's end was told to the picker (or there is none). */
+  private released = true;
   private state = OPEN;
   private status = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -65,6 +67,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     this.origin = origin;
     this.written = false;
+    this.released = false;
     const headers = this.head.headers;
     if (!this.proxy.options.preserveHost || headers[1] === '') headers[1] = origin.host;
     origin.pool.dispatch({
@@ -90,6 +93,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.origin!.answered();
     this.status = statusCode;
     stripResponseHeaders(headers);
+    this.proxy.picker.respond?.(this.request, statusCode, headers);
     try {
       // HTTP/2 has no reason phrase; HTTP/1 keeps the app's.
       if (this.http2 || !statusMessage) this.response.writeHead(statusCode, headers as http.OutgoingHttpHeaders);
@@ -107,9 +111,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
       controller.pause();
       this.response.once('drain', onResponseDrain);
     }
+    this.proxy.picker.body?.(this.request, chunk);
   }
 
   onResponseEnd(controller: Controller, trailers: ResponseHeaders): void {
+    this.release(null);
     if (this.state !== OPEN) return;
     this.state = DONE;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -117,11 +123,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (raw && raw.length > 0) this.response.addTrailers(trailers as http.OutgoingHttpHeaders);
     this.response.end();
     this.proxy.answered(this.status, this.started);
+    this.proxy.picker.finish?.(this.request, this.status, null, this.started);
   }
 
   onResponseError(_controller: Controller | null, error: Error): void {
-    if (this.state !== OPEN) return;
     const failure = classify(error);
+    this.release(error instanceof ClientClosedError ? 'client_closed' : failure.reason);
+    if (this.state !== OPEN) return;
     const origin = this.origin!;
     if (failure.connect) origin.connectFailed(failure.reason, error);
     else origin.failed(failure.reason, error);
@@ -138,6 +146,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private fail(failure: Failure, error: Error | null): void {
     this.state = DONE;
     if (this.timer !== null) clearTimeout(this.timer);
+    const status = this.response.headersSent ? this.status : failure.status;
     if (this.response.headersSent) {
       // A status already went out: cut the connection so the client cannot mistake a partial body for a whole one.
       this.response.destroy(error ?? undefined);
@@ -145,6 +154,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
       replyError(this.response, failure.status, failure.reason, failure.message, this.head.requestId);
     }
     this.proxy.failed(failure, this.started);
+    this.proxy.picker.finish?.(this.request, status, failure.reason, this.started);
+  }
+
+  /** Tells the picker the current attempt is over, once per attempt. */
+  private release(reason: string | null): void {
+    if (this.released) return;
+    this.released = true;
+    this.proxy.picker.release?.(this.request, this.origin!, this.status, reason);
   }
 
   clientClosed(): void {
@@ -152,6 +169,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.state = GONE;
     if (this.timer !== null) clearTimeout(this.timer);
     this.proxy.abandoned();
+    this.proxy.picker.finish?.(this.request, 0, 'client_closed', this.started);
     this.controller?.abort(new ClientClosedError());
   }
 

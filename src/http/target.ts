@@ -1,5 +1,6 @@
 import type { Origin } from './origin.ts';
 import type { ProxiedRequest } from './request-head.ts';
+import type { ResponseHeaders } from './response-head.ts';
 
 /**
  * Chooses the origin for one attempt of one request. This is the seam where
@@ -7,9 +8,33 @@ import type { ProxiedRequest } from './request-head.ts';
  * cookie and weight, a shard router by a hash of the request's key.
  * `attempt` counts from 0; a retry asks again, so a picker can move on to
  * another origin. Null means no origin can take the request: it gets 503.
+ *
+ * The optional hooks let a picker keep per-request accounting (in-flight
+ * counts for least-loaded balancing and bounded loads, passive health,
+ * per-variant metrics) and decorate answers, without a closure per request:
+ * a picker keeps what it decided on the request object itself. A picker
+ * without them costs the exchange one property check per event.
  */
 export interface TargetPicker {
   pick(request: ProxiedRequest, attempt: number): Origin | null;
+  /**
+   * The attempt `pick` sent to `origin` is over: exactly once for every pick
+   * that returned an origin, before the next attempt's pick. `status` is the
+   * answer's status (0 when no response head arrived); `reason` is null when
+   * the answer arrived in full, otherwise why it did not (an `x-padda-error`
+   * reason, or `client_closed` when the client left first).
+   */
+  release?(request: ProxiedRequest, origin: Origin, status: number, reason: string | null): void;
+  /** The upstream's answer head is about to be written to the client; headers (lower-case names) may be added. Not for upgrades. */
+  respond?(request: ProxiedRequest, status: number, headers: ResponseHeaders): void;
+  /** A chunk of the upstream's answer body was written to the client. Not for upgrades. */
+  body?(request: ProxiedRequest, chunk: Buffer): void;
+  /**
+   * The exchange is over, once per request: `status` is what the client got
+   * (padda's own error status included; 0 when the client left first),
+   * `reason` as for release, `started` the performance.now() it began at.
+   */
+  finish?(request: ProxiedRequest, status: number, reason: string | null, started: number): void;
 }
 
 /** The sidecar's picker: its one local app, unless ejected. */

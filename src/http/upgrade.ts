@@ -20,7 +20,7 @@ type Controller = Dispatcher.DispatchController;
 export function forwardUpgrade(proxy: HttpProxy, request: http.IncomingMessage, socket: net.Socket, early: Buffer, path: string, head: RequestHead): void {
   socket.on('error', () => socket.destroy());
   const origin = proxy.picker.pick(request, 0);
-  const handler = new UpgradeHandler(proxy, socket, early, head.requestId);
+  const handler = new UpgradeHandler(proxy, request, socket, early, head.requestId);
   if (origin === null) {
     handler.fail(NO_UPSTREAM);
     return;
@@ -40,15 +40,19 @@ export function forwardUpgrade(proxy: HttpProxy, request: http.IncomingMessage, 
 class UpgradeHandler implements Dispatcher.DispatchHandler {
   origin: Origin | null = null;
   private readonly proxy: HttpProxy;
+  private readonly request: http.IncomingMessage;
   private readonly socket: net.Socket;
   private readonly early: Buffer;
   private readonly requestId: string;
   private readonly started = performance.now();
   private controller: Controller | null = null;
   private answered = false;
+  private released = false;
+  private status = 0;
 
-  constructor(proxy: HttpProxy, socket: net.Socket, early: Buffer, requestId: string) {
+  constructor(proxy: HttpProxy, request: http.IncomingMessage, socket: net.Socket, early: Buffer, requestId: string) {
     this.proxy = proxy;
+    this.request = request;
     this.socket = socket;
     this.early = early;
     this.requestId = requestId;
@@ -65,12 +69,16 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
   onRequestUpgrade(controller: Controller, statusCode: number, _headers: ResponseHeaders, upstream: Duplex): void {
     this.answered = true;
     this.origin!.answered();
+    // The switch is the attempt's end for the picker: from here the sockets are spliced.
+    this.status = statusCode;
+    this.release(null);
     const raw = controller.rawHeaders as Buffer[];
     let head = `HTTP/1.1 ${statusCode} ${http.STATUS_CODES[statusCode] ?? ''}\r\n`;
     for (let i = 0; i < raw.length; i += 2) head += `${raw[i]!.toString('latin1')}: ${raw[i + 1]!.toString('latin1')}\r\n`;
     this.socket.write(`${head}\r\n`);
     if (this.early.length > 0) upstream.write(this.early);
     this.proxy.answered(statusCode, this.started);
+    this.proxy.picker.finish?.(this.request, statusCode, null, this.started);
     splice(this.socket, upstream as net.Socket, 0, { upstreamError: (error) => this.origin!.failed('upstream_reset', error) });
   }
 
@@ -80,6 +88,7 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.answered = true;
     this.origin!.answered();
+    this.status = statusCode;
     stripResponseHeaders(headers);
     let head = `HTTP/1.1 ${statusCode} ${statusMessage || http.STATUS_CODES[statusCode] || ''}\r\n`;
     for (const [name, value] of Object.entries(headers)) {
@@ -87,6 +96,7 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
     }
     this.socket.write(`${head}connection: close\r\n\r\n`);
     this.proxy.answered(statusCode, this.started);
+    this.proxy.picker.finish?.(this.request, statusCode, null, this.started);
     if (this.socket.destroyed) controller.abort(new ClientClosedError());
   }
 
@@ -98,10 +108,12 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.release(null);
     this.socket.end();
   }
 
   onResponseError(_controller: Controller | null, error: Error): void {
+    this.release(error instanceof ClientClosedError ? 'client_closed' : classify(error).reason);
     if (this.answered) {
       this.socket.destroy();
       return;
@@ -119,5 +131,13 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
       `content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
       `x-padda-error: ${failure.reason}\r\n${this.requestId ? `x-request-id: ${this.requestId}\r\n` : ''}\r\n${body}`);
     this.proxy.failed(failure, this.started);
+    this.proxy.picker.finish?.(this.request, failure.status, failure.reason, this.started);
+  }
+
+  /** Tells the picker the attempt is over, once. */
+  private release(reason: string | null): void {
+    if (this.released || this.origin === null) return;
+    this.released = true;
+    this.proxy.picker.release?.(this.request, this.origin, this.status, reason);
   }
 }
