@@ -17,7 +17,7 @@ const log = z.strictObject({
 });
 
 const workers = z
-  .union([z.number().int().min(1).max(256), z.literal('auto')])
+  .union([z.number().int().min(1).max(256), z.literal('auto')], { error: 'workers is a number from 1 to 256, or "auto"' })
   .default(1)
   .transform((value) => (value === 'auto' ? os.availableParallelism() : value))
   .describe('Processes sharing every listening port (SO_REUSEPORT); "auto" is one per core.');

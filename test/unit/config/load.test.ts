@@ -119,11 +119,11 @@ listeners:
     connect_timeout: soon
 `);
   const expect = [
-    /^padda\.yaml:2:10 workers: /,
+    /^padda\.yaml:2:10 workers: workers is a number from 1 to 256, or "auto"$/,
     /^padda\.yaml:6:13 listeners\.a\.listen: port 99999 is out of range/,
     /^padda\.yaml:7:13 listeners\.a\.status: expected number, received string$/,
     /^padda\.yaml:9:11 listeners\.b\.mode: unknown mode "tpc" \(did you mean "tcp"\?\); known: tcp, respond/,
-    /^padda\.yaml:12:5 listeners\.c: missing "mode" \(one of: tcp, respond\)/,
+    /^padda\.yaml:12:5 listeners\.c: missing "mode" \(one of: tcp, respond, /,
     /^padda\.yaml:16:16 listeners\.d\.upstreams: needs at least one upstream/,
     /^padda\.yaml:17:22 listeners\.d\.connect_timeout: "soon" is not a duration/,
   ];
