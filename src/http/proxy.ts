@@ -6,7 +6,8 @@ import { replyError, type Failure } from './errors.ts';
 import { Exchange } from './exchange.ts';
 import type { ProxyOptions } from './options.ts';
 import { buildRequestHead, type ProxiedRequest, type ProxiedResponse } from './request-head.ts';
-import { absoluteTarget } from './request-target.ts';
+import { absoluteTarget, resolveTarget } from './request-target.ts';
+import { ResponseCounters } from './response-counters.ts';
 import type { TargetPicker } from './target.ts';
 import { forwardUpgrade } from './upgrade.ts';
 
@@ -26,17 +27,14 @@ export class HttpProxy {
   readonly picker: TargetPicker;
   readonly options: ProxyOptions;
   readonly metrics: ListenerMetrics;
-  /** Responses by status class, index 0 for 1xx … 4 for 5xx. */
-  private readonly statuses: Counter[];
+  private readonly responses: ResponseCounters;
   private readonly retries: Counter;
 
   constructor(picker: TargetPicker, options: ProxyOptions, context: ProxyContext) {
     this.picker = picker;
     this.options = options;
     this.metrics = context.metrics;
-    const help = 'Responses sent to clients, by status class (padda\'s own errors included).';
-    this.statuses = ['1xx', '2xx', '3xx', '4xx', '5xx'].map((code) =>
-      context.registry.counter('padda_http_responses_total', help, { listener: context.listener, code }));
+    this.responses = new ResponseCounters(context.registry, context.listener);
     this.retries = context.registry.counter('padda_http_upstream_retries_total', 'Requests sent again after failing before reaching an upstream.', { listener: context.listener });
   }
 
@@ -65,19 +63,10 @@ export class HttpProxy {
 
   /** The origin-form path to forward, or null after answering a target that must not be forwarded. */
   private path(request: ProxiedRequest, response: ProxiedResponse): { path: string; authority: string | null } | null {
-    const target = request.url!;
-    if (request.method === 'CONNECT') {
-      // A reverse proxy tunnels nowhere: CONNECT is what makes an open proxy.
-      this.refuse(response, 405, 'connect_refused', 'CONNECT is not supported: padda is not a forward proxy');
-      return null;
-    }
-    if (target.charCodeAt(0) === 47 /* / */) return { path: target, authority: null };
-    const absolute = absoluteTarget(target);
-    if (absolute === null) {
-      this.refuse(response, 400, 'bad_request_target', 'request target must be a path or an absolute http(s) URL');
-      return null;
-    }
-    return absolute;
+    const resolved = resolveTarget(request.method, request.url!);
+    if ('path' in resolved) return resolved;
+    this.refuse(response, resolved.status, resolved.reason, resolved.message);
+    return null;
   }
 
   private refuse(response: ProxiedResponse, status: number, reason: string, message: string): void {
@@ -108,7 +97,6 @@ export class HttpProxy {
   }
 
   counted(status: number): void {
-    const counter = this.statuses[((status / 100) | 0) - 1];
-    if (counter !== undefined) counter.value++;
+    this.responses.count(status);
   }
 }

@@ -17,3 +17,19 @@ export function absoluteTarget(target: string): AbsoluteTarget | null {
   const rest = match[2]!;
   return { authority: match[1]!, path: rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest };
 }
+
+/** Where a request goes, or why padda answers it itself instead. */
+export type ResolvedTarget =
+  | { path: string; authority: string | null }
+  | { status: number; reason: string; message: string };
+
+/**
+ * The origin-form path (and authority, for an absolute-form target) a proxy
+ * forwards, or the refusal for a request that must not be forwarded:
+ * CONNECT, which is what makes an open proxy, and targets that are not a path.
+ */
+export function resolveTarget(method: string | undefined, target: string): ResolvedTarget {
+  if (method === 'CONNECT') return { status: 405, reason: 'connect_refused', message: 'CONNECT is not supported: padda is not a forward proxy' };
+  if (target.charCodeAt(0) === 47 /* / */) return { path: target, authority: null };
+  return absoluteTarget(target) ?? { status: 400, reason: 'bad_request_target', message: 'request target must be a path or an absolute http(s) URL' };
+}
