@@ -53,6 +53,11 @@ export class CertificateStore {
     this.rebuild();
   }
 
+  /** How many certificates: one means SNI has nothing to choose. */
+  get size(): number {
+    return this.pairs.length;
+  }
+
   /** The context for an SNI name: an exact name, then a `*.` wildcard one label up, else the default. */
   contextFor(servername: string): tls.SecureContext {
     const name = servername.toLowerCase();
