@@ -1,0 +1,114 @@
+/**
+ * The memcache mode's reply plumbing without sockets: the framer handing
+ * units to requests in flight (at every chunk split), a quiet run's MN kept
+ * back, and a multi-get's per-server commands and merge.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemcacheFramer, type MemcacheInFlight } from '../../../src/modes/memcache/memcache-framer.ts';
+import { ForwardedRequest } from '../../../src/modes/memcache/forwarded-request.ts';
+import { MultiGet } from '../../../src/modes/memcache/multi-get.ts';
+import type { ReplySlot } from '../../../src/modes/memcache/reply-slot.ts';
+import { Expect, RequestKind, RequestScanner } from '../../../src/protocols/memcache/index.ts';
+import { Registry } from '../../../src/metrics/registry.ts';
+import { Fifo } from '../../../src/upstream/fifo.ts';
+import type { ServerPool } from '../../../src/upstream/server-pool.ts';
+import { ServerMetrics } from '../../../src/upstream/server-pool.ts';
+
+const metrics = new ServerMetrics(new Registry(), 'test', 'server');
+
+/** Collects finished slots' replies as text. */
+function owner() {
+  const done: string[] = [];
+  return {
+    done,
+    completed(slot: ReplySlot) {
+      done.push(Array.isArray(slot.bytes) ? Buffer.concat(slot.bytes).toString('latin1') : slot.bytes.toString('latin1'));
+    },
+  };
+}
+
+function feedSplit(text: string, at: number, queue: Fifo<MemcacheInFlight>): string | null {
+  const framer = new MemcacheFramer();
+  const bytes = Buffer.from(text, 'latin1');
+  return framer.feed(bytes.subarray(0, at), queue) ?? framer.feed(bytes.subarray(at), queue);
+}
+
+describe('MemcacheFramer', () => {
+  const replies = 'STORED\r\nVALUE a 0 3\r\nabc\r\nVALUE b 0 1\r\nx\r\nEND\r\nVA 2 Oq\r\nhi\r\nNF O2\r\nMN\r\nEND\r\n';
+  it('gives every request its whole reply, wherever the chunk is cut, and keeps a quiet run\'s MN', () => {
+    for (let at = 0; at <= replies.length; at++) {
+      const sink = owner();
+      const queue = new Fifo<MemcacheInFlight>();
+      queue.push(new ForwardedRequest(sink, RequestKind.set, Expect.one, metrics));
+      queue.push(new ForwardedRequest(sink, RequestKind.get, Expect.untilEnd, metrics));
+      queue.push(new ForwardedRequest(sink, RequestKind.mg, Expect.quiet, metrics));
+      queue.push(new ForwardedRequest(sink, RequestKind.get, Expect.untilEnd, metrics));
+      assert.equal(feedSplit(replies, at, queue), null);
+      assert.deepEqual(sink.done, ['STORED\r\n', 'VALUE a 0 3\r\nabc\r\nVALUE b 0 1\r\nx\r\nEND\r\n', 'VA 2 Oq\r\nhi\r\nNF O2\r\n', 'END\r\n'], `split at ${at}`);
+      assert.equal(queue.length, 0);
+    }
+  });
+
+  it('reports a reply nobody asked for and a malformed reply', () => {
+    assert.match(new MemcacheFramer().feed(Buffer.from('STORED\r\n'), new Fifo()) ?? '', /nobody asked/);
+    const queue = new Fifo<MemcacheInFlight>();
+    queue.push(new ForwardedRequest(owner(), RequestKind.get, Expect.untilEnd, metrics));
+    assert.match(new MemcacheFramer().feed(Buffer.from('VALUE a 0 x\r\n'), queue) ?? '', /malformed/);
+  });
+
+  it('fails every request of a quiet run when its server fails', () => {
+    const sink = owner();
+    const run = new ForwardedRequest(sink, RequestKind.mg, Expect.quiet, metrics);
+    run.requests = 3;
+    run.fail('s:1: ECONNRESET');
+    assert.deepEqual(sink.done, ['SERVER_ERROR s:1: ECONNRESET\r\n'.repeat(3)]);
+  });
+});
+
+describe('MultiGet', () => {
+  function scan(line: string) {
+    const scanner = new RequestScanner();
+    scanner.push(Buffer.from(line, 'latin1'));
+    assert.ok(scanner.next());
+    return scanner.request;
+  }
+  /** A pool of two servers that records what is sent to each. */
+  function pool() {
+    const sent: Array<{ server: number; bytes: string; part: MemcacheInFlight }> = [];
+    const fake = {
+      servers: [{ metrics }, { metrics }],
+      connection: (server: number) => ({ send: (part: MemcacheInFlight, bytes: Buffer) => sent.push({ server, bytes: bytes.toString('latin1'), part }) }),
+    };
+    return { sent, pool: fake as unknown as ServerPool<MemcacheInFlight> };
+  }
+  function answer(part: MemcacheInFlight, text: string): void {
+    const queue = new Fifo<MemcacheInFlight>();
+    queue.push(part);
+    assert.equal(new MemcacheFramer().feed(Buffer.from(text, 'latin1'), queue), null);
+  }
+
+  it('sends each server only its keys and merges the values back in the client\'s key order', () => {
+    const sink = owner();
+    const { sent, pool: servers } = pool();
+    const get = new MultiGet(sink, scan('gat 100 a b c a d\r\n'), Int32Array.of(0, 1, 0, 0, 1), servers);
+    get.send(servers, 1);
+    assert.deepEqual(sent.map((s) => [s.server, s.bytes]), [[0, 'gat 100 a c a\r\n'], [1, 'gat 100 b d\r\n']]);
+    answer(sent[1]!.part, 'VALUE d 0 1\r\nD\r\nEND\r\n');
+    assert.deepEqual(sink.done, [], 'waits for every server');
+    answer(sent[0]!.part, 'VALUE a 0 1\r\nA\r\nVALUE a 0 1\r\nA\r\nEND\r\n');
+    assert.deepEqual(sink.done, ['VALUE a 0 1\r\nA\r\nVALUE a 0 1\r\nA\r\nVALUE d 0 1\r\nD\r\nEND\r\n']);
+  });
+
+  it('answers a server\'s failure or error line instead of a partial list', () => {
+    for (const [failure, expected] of [['ECONNRESET', 'SERVER_ERROR ECONNRESET\r\n'], [null, 'SERVER_ERROR out of memory\r\n']] as const) {
+      const sink = owner();
+      const { sent, pool: servers } = pool();
+      new MultiGet(sink, scan('get a b\r\n'), Int32Array.of(0, 1), servers).send(servers, 1);
+      answer(sent[0]!.part, 'VALUE a 0 1\r\nA\r\nEND\r\n');
+      if (failure) sent[1]!.part.fail(failure);
+      else answer(sent[1]!.part, 'SERVER_ERROR out of memory\r\n');
+      assert.deepEqual(sink.done, [expected]);
+    }
+  });
+});
