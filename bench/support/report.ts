@@ -14,9 +14,9 @@ export interface Row {
 
 /**
  * Prints one line per scenario and target with the medians over rounds, and
- * padda's ratio to the anchor named `anchor` in the same scenario.
+ * padda's ratio to each anchor named in `anchors` that ran in the same scenario.
  */
-export function printTable(rows: readonly Row[], anchor: string, paddaName = 'padda'): void {
+export function printTable(rows: readonly Row[], anchors: string | readonly string[], paddaName = 'padda'): void {
   const header = ['scenario', 'target', 'req/s (median)', 'p50 ms', 'p99 ms', 'errors', 'rounds req/s'];
   const lines = [header];
   for (const row of rows) {
@@ -36,10 +36,12 @@ export function printTable(rows: readonly Row[], anchor: string, paddaName = 'pa
   for (const scenario of new Set(rows.map((r) => r.scenario))) {
     const of = (target: string) => rows.find((r) => r.scenario === scenario && r.target === target);
     const padda = of(paddaName);
-    const base = of(anchor);
-    if (!padda || !base) continue;
-    const ratio = median(padda.samples.map((s) => s.requestsPerSecond)) / median(base.samples.map((s) => s.requestsPerSecond));
-    const p99 = median(padda.samples.map((s) => s.p99Ms)) / median(base.samples.map((s) => s.p99Ms));
-    console.log(`${scenario}: padda / ${anchor} = ${ratio.toFixed(2)}x req/s, ${p99.toFixed(2)}x p99`);
+    for (const anchor of typeof anchors === 'string' ? [anchors] : anchors) {
+      const base = of(anchor);
+      if (!padda || !base) continue;
+      const ratio = median(padda.samples.map((s) => s.requestsPerSecond)) / median(base.samples.map((s) => s.requestsPerSecond));
+      const p99 = median(padda.samples.map((s) => s.p99Ms)) / median(base.samples.map((s) => s.p99Ms));
+      console.log(`${scenario}: ${paddaName} / ${anchor} = ${ratio.toFixed(2)}x req/s, ${p99.toFixed(2)}x p99`);
+    }
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * The HTTP data path: padda `mode: sidecar` against nginx (one worker,
+ * upstream keepalive) and http-proxy-3 (keep-alive agent) as reverse
+ * proxies, and against no proxy at all, in one run, on the same nginx
+ * backend, payload and connection count. Then TLS: nginx `ssl` against padda
+ * with `tls:`, for keep-alive requests and for a new handshake per request.
+ * Every proxy sets the book's X-Forwarded set, so all do the same work.
+ *
+ *   npx node bench/http.ts [--rounds 3] [--seconds 8] [--connections 50] [--key ec|rsa] [--profile]
+ *
+ * --profile runs padda under --cpu-prof and prints its top self-time frames.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePorts } from '../test/support/ports.ts';
+import { startNginx, startProcess, tempDir } from '../test/support/servers.ts';
+import { topFrames } from './support/cpu-profile.ts';
+import { startPaddaServer } from './support/padda.ts';
+import { printTable, type Row } from './support/report.ts';
+import { wrk } from './support/wrk.ts';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '50' },
+    key: { type: 'string', default: 'ec' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const payload = 'x'.repeat(1024);
+
+const [backendPort, nginxPort, nginxTlsPort, hp3Port, paddaPort, paddaTlsPort, adminPort] = (await freePorts(7)) as [number, number, number, number, number, number, number];
+const dir = await tempDir('bench-http');
+const cert = path.join(dir, 'tls.crt');
+const key = path.join(dir, 'tls.key');
+const keyArgs = values.key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
+  '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+
+const backend = await startNginx(`
+  keepalive_requests 10000000;
+  server { listen 127.0.0.1:${backendPort}; location / { return 200 "${payload}"; } }
+`);
+const proxyLocation = `
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+    }`;
+const nginx = await startNginx(`
+  keepalive_requests 10000000;
+  upstream backend { server 127.0.0.1:${backendPort}; keepalive 128; }
+  ssl_session_cache shared:SSL:10m;
+  server { listen 127.0.0.1:${nginxPort}; ${proxyLocation} }
+  server { listen 127.0.0.1:${nginxTlsPort} ssl; ssl_certificate ${cert}; ssl_certificate_key ${key}; ${proxyLocation} }
+`);
+const hp3Dir = await tempDir('bench-hp3');
+const httpProxy3 = await startProcess({
+  label: 'http-proxy-3',
+  command: process.execPath,
+  args: [new URL('./support/http-proxy-3.ts', import.meta.url).pathname, String(hp3Port), `http://127.0.0.1:${backendPort}`],
+  ports: [hp3Port],
+  dir: hp3Dir,
+});
+const profileDir = values.profile ? await tempDir('bench-http-profile') : null;
+const padda = await startPaddaServer(`
+admin: { listen: 127.0.0.1:${adminPort} }
+log: { level: warn }
+listeners:
+  plain: { mode: sidecar, listen: 127.0.0.1:${paddaPort}, upstream: http://127.0.0.1:${backendPort} }
+  tls:
+    mode: sidecar
+    listen: 127.0.0.1:${paddaTlsPort}
+    upstream: http://127.0.0.1:${backendPort}
+    tls: { cert: ${cert}, key: ${key} }
+`, [paddaPort, paddaTlsPort], 'padda', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+
+const scenarios: Array<{ scenario: string; headers: string[]; targets: Record<string, string> }> = [
+  {
+    scenario: 'http keep-alive',
+    headers: [],
+    targets: {
+      direct: `http://127.0.0.1:${backendPort}/`,
+      nginx: `http://127.0.0.1:${nginxPort}/`,
+      'http-proxy-3': `http://127.0.0.1:${hp3Port}/`,
+      padda: `http://127.0.0.1:${paddaPort}/`,
+    },
+  },
+  { scenario: 'https keep-alive', headers: [], targets: { nginx: `https://127.0.0.1:${nginxTlsPort}/`, padda: `https://127.0.0.1:${paddaTlsPort}/` } },
+  // wrk opens a new connection, and so does a full handshake, for each request.
+  { scenario: 'https handshake', headers: ['Connection: close'], targets: { nginx: `https://127.0.0.1:${nginxTlsPort}/`, padda: `https://127.0.0.1:${paddaTlsPort}/` } },
+];
+
+const rows: Row[] = [];
+try {
+  for (const { scenario, targets } of scenarios) {
+    for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const { scenario, headers, targets } of scenarios) {
+      // Alternate the order each round so no target always runs on a warmer machine.
+      const order = Object.entries(targets);
+      if (round % 2 === 0) order.reverse();
+      for (const [target, url] of order) {
+        const sample = await wrk({ url, connections, seconds, headers });
+        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
+        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms\n`);
+      }
+    }
+  }
+  console.log(`\nbench/http: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, ${values.key} certificate, 1 worker/process each\n`);
+  printTable(rows, ['nginx', 'http-proxy-3']);
+} finally {
+  // The servers' child processes are unref'd; hold the loop open until they are gone.
+  const hold = setInterval(() => {}, 1000);
+  await Promise.all([padda.stop(), httpProxy3.stop(), nginx.stop(), backend.stop()]);
+  clearInterval(hold);
+  if (profileDir) {
+    console.log('\npadda --cpu-prof, top self-time frames over the whole run:');
+    for (const line of topFrames(profileDir)) console.log(`  ${line}`);
+    fs.rmSync(profileDir, { recursive: true, force: true });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
