@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { configSchema, loadPaddaConfig } from './cli/config.ts';
+import { startDemoBackends } from './cli/demo.ts';
 import { route } from './cli/route.ts';
 import { USAGE } from './cli/usage.ts';
 import { displayConfig } from './config/display.ts';
@@ -99,6 +101,12 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'run':
       return run(configFile(values.config));
+    case 'demo': {
+      const backends = startDemoBackends(path.resolve('.padda/demo'));
+      if (backends.started.length > 0) process.stderr.write(`demo backends: ${backends.started.join(', ')}\n`);
+      if (backends.missing.length > 0) process.stderr.write(`not installed (their demo listeners will answer errors): ${backends.missing.join(', ')}\n`);
+      return run(values.config ?? new URL('../config/demo.yaml', import.meta.url).pathname);
+    }
     case 'check': {
       const file = configFile(values.config);
       try {

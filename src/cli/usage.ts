@@ -2,6 +2,8 @@ export const USAGE = `padda — one proxy daemon for the serving patterns of Des
 
 Usage:
   padda [run] [--config FILE]     serve the listeners in FILE (default: $PADDA_CONFIG)
+  padda demo                      the demo (npm start): config/demo.yaml, plus redis-server and memcached
+                                  shards on loopback when they are installed
   padda check [--config FILE]     validate FILE and print it normalized; exit 2 listing every problem
   padda route [--config FILE] [--listener NAME] [--json] [KEY…]
                                   print KEY<TAB>SERVER: where each key lives (keys from stdin when none given);
