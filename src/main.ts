@@ -62,14 +62,14 @@ async function run(file: string): Promise<void> {
 
 /** A human-readable pointer on stderr; stdout stays pure JSON logs. */
 function printSummary(supervisor: Supervisor): void {
-  const lines = supervisor.listeners().map(({ name, mode, listen }) => {
+  const lines = supervisor.listeners().map(({ name, mode, listen, tlsCert }) => {
     const [host, port] = [listen.replace(/:\d+$/, ''), listen.replace(/^.*:/, '')];
     const hints: Record<string, string> = {
       tcp: `curl http://${listen}/  (layer 4: if its upstreams speak HTTP)`,
       redis: `redis-cli -h ${host} -p ${port} ping`,
       memcache: `printf 'version\\r\\n' | nc ${host} ${port}`,
     };
-    const hint = hints[mode] ?? `curl http://${listen}/`;
+    const hint = tlsCert ? `curl --cacert ${tlsCert} https://${listen}/` : hints[mode] ?? `curl http://${listen}/`;
     return `  ${name.padEnd(14)} ${mode.padEnd(14)} ${listen.padEnd(22)} try: ${hint}`;
   });
   const admin = supervisor.adminAddress();

@@ -68,8 +68,11 @@ export class Supervisor implements AdminView {
   }
 
   /** Addresses of the running listeners, for the startup summary. */
-  listeners(): Array<{ name: string; mode: string; listen: string }> {
-    return Object.entries(this.current.listeners).map(([name, l]) => ({ name, mode: l.mode, listen: formatAddress(l.listen) }));
+  listeners(): Array<{ name: string; mode: string; listen: string; tlsCert?: string }> {
+    return Object.entries(this.current.listeners).map(([name, l]) => {
+      const tlsCert = (l as { tls?: { cert?: string } }).tls?.cert;
+      return { name, mode: l.mode, listen: formatAddress(l.listen), ...(tlsCert ? { tlsCert } : {}) };
+    });
   }
 
   adminAddress(): string {
