@@ -24,7 +24,8 @@ for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml'))) {
         configs++;
       }
     }
-    assert.ok(configs > 0, 'no padda config found');
+    // A manifest that runs padda must carry its config; backends-only manifests (a StatefulSet of shards) need none.
+    if (docs.some((doc) => JSON.stringify(doc.toJS()).includes('padda:'))) assert.ok(configs > 0, 'padda runs here without a config');
   });
 }
 
