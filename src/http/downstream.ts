@@ -52,6 +52,9 @@ export class Downstream {
         keepAliveTimeout: options.keepAliveTimeout,
         headersTimeout: options.headersTimeout,
         requestTimeout: 0,
+        // node checks header deadlines on this tick (30 s by default, which would let a slowloris
+        // client overstay a short header_timeout by that much); it walks only connections mid-request.
+        connectionsCheckingInterval: Math.min(1000, options.headersTimeout),
         maxHeaderSize: options.maxHeaderSize,
         noDelay: true,
         // A request without a body starts ended: no 'data'/'end' events to run for the common GET.

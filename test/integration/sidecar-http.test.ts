@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,7 +37,7 @@ listeners:
     listen: 127.0.0.1:${proxy}
     upstream: http://127.0.0.1:${app.port}
     timeouts: { response: 700ms, body: 700ms }
-    client: { max_header_size: 8kb }
+    client: { max_header_size: 8kb, header_timeout: 1s }
   down:
     mode: sidecar
     listen: 127.0.0.1:${down}
@@ -189,6 +190,25 @@ describe('bad input', () => {
   test('headers over the limit get 431', async () => {
     const { text } = await rawExchange(proxy, `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
     assert.equal(parseResponse(text).status, 431);
+  });
+
+  test('a client that trickles its headers (slowloris) gets 408 at header_timeout', async () => {
+    const started = Date.now();
+    const response = await new Promise<string>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: proxy });
+      let text = '';
+      socket.write('GET /echo HTTP/1.1\r\nHost: h\r\n');
+      const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('error', () => {});
+      socket.once('close', () => {
+        clearInterval(trickle);
+        resolve(text);
+      });
+    });
+    assert.equal(parseResponse(response).status, 408);
+    const held = Date.now() - started;
+    assert.ok(held >= 900 && held < 3500, `held ${held} ms`);
   });
 
   test('bad chunking mid-body never arrives as a complete request', async () => {
