@@ -11,25 +11,12 @@ import { Pool } from 'undici';
 import { buildDistribution, createRouter, hashFunction, SplitClients } from '../../../src/hash/index.ts';
 import { freePorts } from '../../support/ports.ts';
 import { startNginx, type RunningServer } from '../../support/servers.ts';
-import { rng } from '../../unit/hash/keys.ts';
+import { sampleUris } from '../../support/uris.ts';
 
 const GROUPS = { u3: [1, 2, 3], u5: [5, 1, 1, 3, 2] } as const;
 const SPLIT = { percents: [0.5, 10, 33.33, '*'] as const, values: ['a', 'b', 'c', 'd'] };
 const SPLIT_PARTIAL = { percents: [25, 25.5] as const, values: ['x', 'y'] }; // 49.5 % matches nothing
 const URIS_PER_GROUP = 10_000;
-
-/** URIs as clients send them: path segments, a query, percent-escapes; nothing nginx would refuse. */
-function uris(prefix: string, count: number, seed: number): string[] {
-  const next = rng(seed);
-  const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~';
-  const word = (n: number) => Array.from({ length: n }, () => chars[Math.floor(next() * chars.length)]).join('');
-  return Array.from({ length: count }, (_, i) => {
-    let uri = `/${prefix}/${word(1 + Math.floor(next() * 20))}`;
-    if (i % 3 === 0) uri += `/${word(5)}%${Math.floor(16 + next() * 240).toString(16).toUpperCase()}`;
-    if (i % 2 === 0) uri += `?q=${word(Math.floor(next() * 12))}&n=${i}`;
-    return uri;
-  });
-}
 
 describe('hash routing against real nginx', { timeout: 120_000 }, () => {
   let nginx: RunningServer;
@@ -79,7 +66,7 @@ describe('hash routing against real nginx', { timeout: 120_000 }, () => {
 
   for (const [group, weights] of Object.entries(GROUPS)) {
     it(`picks nginx's upstream for ${URIS_PER_GROUP} URIs over ${weights.length} weighted servers, and its split_clients bucket`, async () => {
-      const list = uris(group, URIS_PER_GROUP, weights.length);
+      const list = sampleUris(group, URIS_PER_GROUP, weights.length);
       const answers = await ask(list);
       const shards = weights.map((weight, i) => ({ name: `127.0.0.1:${backends[i]}`, weight }));
       const router = createRouter({ hash: 'crc32a', distribution: buildDistribution('ketama_nginx', shards) });

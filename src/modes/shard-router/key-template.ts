@@ -1,0 +1,118 @@
+import { clientConnection } from '../../http/client-connection.ts';
+import { cookieValue } from '../../http/cookie.ts';
+import type { ProxiedRequest } from '../../http/request-head.ts';
+import { nginxUri } from './nginx-uri.ts';
+
+/** One piece of a key: its text for a request, or null when the variable is absent. */
+type Part = (request: ProxiedRequest) => string | null;
+
+/** A compiled key: a request's key as a latin1 string (one char per byte), or null when a variable in it is absent. */
+export type KeyTemplate = (request: ProxiedRequest) => string | null;
+
+const VARIABLE = /\$([A-Za-z0-9_]+)/g;
+
+/**
+ * Compiles an nginx-style key — variables and literals side by side, e.g.
+ * `$request_uri`, `$http_x_user$uri`, `tenant-$arg_t` — into a function of
+ * the request, or returns an error message. Variables read the same bytes
+ * nginx's do, so `hash $request_uri consistent` and padda agree:
+ *   $request_uri  the target as sent (path and query, not decoded)
+ *   $uri          the path, percent-decoded, `.`/`..` resolved, slashes merged
+ *   $args         the query string (also $query_string)
+ *   $arg_NAME     the first NAME= argument, not decoded (name case-insensitive)
+ *   $http_NAME    a request header, `_` for `-` (repeated ones joined with ", ")
+ *   $cookie_NAME  a cookie's value
+ *   $remote_addr  the client's IP;  $host  the Host without its port, lower case
+ * $arg_, $http_ and $cookie_ variables are absent when the request lacks
+ * them; nginx would hash an empty string there instead.
+ */
+export function compileKey(text: string): KeyTemplate | string {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of text.matchAll(VARIABLE)) {
+    if (match.index > last) parts.push(literal(text.slice(last, match.index)));
+    const part = variable(match[1]!);
+    if (typeof part === 'string') return part;
+    parts.push(part);
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(literal(text.slice(last)));
+  if (parts.length === 0) return () => '';
+  if (parts.length === 1) return parts[0]!;
+  return (request) => {
+    let key = '';
+    for (const part of parts) {
+      const value = part(request);
+      if (value === null) return null;
+      key += value;
+    }
+    return key;
+  };
+}
+
+function literal(text: string): Part {
+  // Literals are written in UTF-8, like nginx reads its config: keep their bytes.
+  const bytes = Buffer.from(text, 'utf8').toString('latin1');
+  return () => bytes;
+}
+
+function variable(name: string): Part | string {
+  switch (name) {
+    case 'request_uri':
+      return (request) => request.url!;
+    case 'uri':
+      return (request) => nginxUri(pathOf(request.url!));
+    case 'args':
+    case 'query_string':
+      return (request) => {
+        const url = request.url!;
+        const q = url.indexOf('?');
+        return q < 0 ? '' : url.slice(q + 1);
+      };
+    case 'remote_addr':
+      return (request) => clientConnection(request).address;
+    case 'host':
+      return (request) => hostOf(request);
+  }
+  if (name.startsWith('arg_') && name.length > 4) return argument(name.slice(4).toLowerCase());
+  if (name.startsWith('http_') && name.length > 5) return header(name.slice(5).toLowerCase().replaceAll('_', '-'));
+  if (name.startsWith('cookie_') && name.length > 7) return cookie(name.slice(7));
+  return `unknown variable $${name} (known: $request_uri $uri $args $arg_NAME $http_NAME $cookie_NAME $remote_addr $host)`;
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function hostOf(request: ProxiedRequest): string {
+  const host = String(request.headers.host ?? request.headers[':authority'] ?? '');
+  const colon = host.startsWith('[') ? host.indexOf(':', host.indexOf(']')) : host.lastIndexOf(':');
+  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
+}
+
+/** nginx's ngx_http_arg: the first `name=` in the query, compared case-insensitively, value as sent. */
+function argument(name: string): Part {
+  return (request) => {
+    const url = request.url!;
+    const q = url.indexOf('?');
+    if (q < 0) return null;
+    for (const pair of url.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq === name.length && pair.slice(0, eq).toLowerCase() === name) return pair.slice(eq + 1);
+    }
+    return null;
+  };
+}
+
+function header(name: string): Part {
+  return (request) => {
+    const value = request.headers[name];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+}
+
+function cookie(name: string): Part {
+  return (request) => cookieValue(request.headers.cookie, name);
+}
