@@ -36,15 +36,23 @@ export const byteSize = z
   })
   .meta({ description: 'bytes, or a number with a unit: kb, mb, gb (powers of 1024)' });
 
+/**
+ * A string parsed when the config loads, by a function that returns the value
+ * or a message; the message is reported at the key's line.
+ */
+export function parsedString<T extends object>(parse: (text: string) => T | string, description: string) {
+  return z.string().transform((text, ctx) => {
+    const parsed = parse(text);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }).meta({ description });
+}
+
 /** A listen or upstream address, parsed at load time so a typo is reported at its line. */
-export const address = z.string().transform((text, ctx) => {
-  const parsed = parseAddress(text);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-}).meta({ description: 'host:port, [ipv6]:port, or a unix socket path' });
+export const address = parsedString(parseAddress, 'host:port, [ipv6]:port, or a unix socket path');
 
 /**
  * A file named in the config, relative to the config file's directory (as

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { parsedString } from '../config/values.ts';
 
 /** Where an HTTP upstream lives, as undici needs it: an origin URL, and a socket path for unix sockets. */
 export interface OriginAddress {
@@ -34,11 +34,4 @@ export function parseOriginAddress(text: string): OriginAddress | string {
   return { url: url.origin, host: url.host, label: trimmed };
 }
 
-export const originAddress = z.string().transform((text, ctx) => {
-  const parsed = parseOriginAddress(text);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-}).meta({ description: 'http://host:port, https://host:port, host:port or unix:/path.sock' });
+export const originAddress = parsedString(parseOriginAddress, 'http://host:port, https://host:port, host:port or unix:/path.sock');
