@@ -9,6 +9,7 @@ export const LISTENER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const admin = z
   .strictObject({
     listen: address.prefault('127.0.0.1:9901').describe('Admin HTTP server: /healthz /ready /metrics /config /stats.'),
+    twemproxy_stats: address.optional().describe("twemproxy's stats port (nutcracker -s): one JSON document per connection, for existing dashboards."),
   })
   .describe('The admin server. Loopback by default; bind a pod address only where the network is trusted.');
 
@@ -62,7 +63,7 @@ export function buildConfigSchema(modes: readonly ModeDefinition<any>[]) {
 export type ConfigSchema = ReturnType<typeof buildConfigSchema>;
 
 export interface PaddaConfig {
-  admin: { listen: import('../net/address.ts').Address };
+  admin: { listen: import('../net/address.ts').Address; twemproxy_stats?: import('../net/address.ts').Address };
   workers: number;
   log: { level: (typeof LOG_LEVELS)[number] };
   drain_timeout: number;

@@ -26,10 +26,14 @@ export function adaptTwemproxy(source: YamlSource, env: Environment): YamlSource
   }
   const toOriginal = (path: ConfigPath): ConfigPath => (path[0] === 'listeners' ? path.slice(1) : path);
   // twemproxy's stats port is a command-line flag, so the file says nothing of an admin server.
-  const admin = env.PADDA_ADMIN_LISTEN ? { admin: { listen: env.PADDA_ADMIN_LISTEN } } : {};
+  // PADDA_STATS_LISTEN plays nutcracker's -s/-a: where the twemproxy-format stats are served.
+  const admin = {
+    ...(env.PADDA_ADMIN_LISTEN ? { listen: env.PADDA_ADMIN_LISTEN } : {}),
+    ...(env.PADDA_STATS_LISTEN ? { twemproxy_stats: env.PADDA_STATS_LISTEN } : {}),
+  };
   return {
     file: source.file,
-    data: { ...admin, listeners },
+    data: { admin, listeners },
     locate: (path, at) => source.locate(toOriginal(path), at),
     displayPath: toOriginal,
   };

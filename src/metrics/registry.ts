@@ -91,9 +91,13 @@ export class Registry {
     return this.child(name, help, 'histogram', labels, bounds, () => new Histogram(bounds)) as Histogram;
   }
 
-  /** Runs before every snapshot, for values cheaper to read than to track (RSS, pool sizes). */
-  onCollect(collector: () => void): void {
+  /** Runs before every snapshot, for values cheaper to read than to track (RSS, pool sizes). Returns its removal. */
+  onCollect(collector: () => void): () => void {
     this.collectors.push(collector);
+    return () => {
+      const at = this.collectors.indexOf(collector);
+      if (at >= 0) this.collectors.splice(at, 1);
+    };
   }
 
   /** Forgets every series carrying `label=value`, e.g. a listener removed by reload. */

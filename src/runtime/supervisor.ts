@@ -1,4 +1,6 @@
+import { mergeReports } from '../admin/report.ts';
 import { AdminServer, type AdminView } from '../admin/server.ts';
+import { TwemproxyStatsServer } from '../admin/twemproxy-stats.ts';
 import { displayConfig } from '../config/display.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import type { PaddaConfig } from '../config/schema.ts';
@@ -6,6 +8,8 @@ import type { Logger, LogLevel } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
 import { formatAddress } from '../net/address.ts';
+import { distributionName } from '../upstream/server-name.ts';
+import type { ServerSpec } from '../upstream/server-spec.ts';
 import { VERSION } from '../version.ts';
 import { ConfigWatch } from './config-watch.ts';
 import { LocalWorkers } from './local-workers.ts';
@@ -34,6 +38,7 @@ export class Supervisor implements AdminView {
   private current!: PaddaConfig;
   private workers!: WorkerSet;
   private admin!: AdminServer;
+  private stats: TwemproxyStatsServer | null = null;
   private watch: ConfigWatch | null = null;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
@@ -60,6 +65,7 @@ export class Supervisor implements AdminView {
     await this.admin.listen(this.current.admin.listen).catch((error: Error) => {
       this.log.error({ err: error.message }, 'admin server cannot listen; /healthz, /ready and /metrics are unavailable');
     });
+    await this.startTwemproxyStats();
     await this.workers.apply(this.current);
     this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
     this.watch = new ConfigWatch(this.options.file, () => this.reload('file change'));
@@ -101,6 +107,7 @@ export class Supervisor implements AdminView {
       this.watch?.stop();
       await this.reloading;
       await this.workers.shutdown();
+      await this.stats?.close();
       await this.admin.close();
       this.log.info('stopped');
     })();
@@ -122,10 +129,11 @@ export class Supervisor implements AdminView {
       return;
     }
     try {
-      if (JSON.stringify(next.admin) !== JSON.stringify(this.current.admin)) {
+      if (JSON.stringify(next.admin.listen) !== JSON.stringify(this.current.admin.listen)) {
         await this.admin.close();
         await this.admin.listen(next.admin.listen);
       }
+      const statsChanged = JSON.stringify(next.admin.twemproxy_stats) !== JSON.stringify(this.current.admin.twemproxy_stats);
       const previous = this.current;
       this.current = next;
       this.applyLogLevel();
@@ -134,6 +142,11 @@ export class Supervisor implements AdminView {
         next.workers = previous.workers;
       }
       await this.workers.apply(next);
+      if (statsChanged) {
+        await this.stats?.close();
+        this.stats = null;
+        await this.startTwemproxyStats();
+      }
       this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
       reloads('ok').inc();
       this.lastReload = { result: 'ok', trigger, at: new Date().toISOString() };
@@ -143,6 +156,26 @@ export class Supervisor implements AdminView {
       this.lastReload = { result: 'failed', trigger, at: new Date().toISOString(), problems: [(error as Error).message] };
       this.log.error({ trigger, err: (error as Error).message }, 'reload failed; listeners not changed keep serving');
     }
+  }
+
+  private async startTwemproxyStats(): Promise<void> {
+    const address = this.current.admin.twemproxy_stats;
+    if (address === undefined) return;
+    this.stats = new TwemproxyStatsServer({
+      collectMerged: async () => mergeReports(await this.collect()),
+      pools: () =>
+        Object.entries(this.current.listeners)
+          .filter(([, l]) => l.mode === 'redis' || l.mode === 'memcache')
+          .map(([listener, l]) => ({
+            listener,
+            servers: (l.servers as ServerSpec[]).map((spec) => ({ label: spec.label, name: distributionName(spec) })),
+          })),
+      uptimeSeconds: () => Math.round((Date.now() - this.startedAt) / 1000),
+      version: () => `padda ${VERSION}`,
+    }, this.log);
+    await this.stats.listen(address).catch((error: Error) => {
+      this.log.error({ err: error.message, address: formatAddress(address) }, 'twemproxy stats port cannot listen');
+    });
   }
 
   private load(): PaddaConfig {

@@ -11,8 +11,8 @@ const CONGESTION_BYTES = 4 * 1024 * 1024;
 export interface ConnectionEvents {
   /** A request was answered: the server is healthy. */
   succeeded(): void;
-  /** Connecting failed, the connection broke, or a request timed out. */
-  failed(reason: string): void;
+  /** Connecting failed, the connection broke, or a request timed out; `requests` in flight failed with it. */
+  failed(reason: string, requests: number): void;
   /** The write buffer drained below the congestion mark. */
   drained(): void;
 }
@@ -43,12 +43,28 @@ export class ServerConnection<T extends InFlight> implements Flushable {
   private outgoing: Buffer[] = [];
   private outgoingBytes = 0;
   private connectTimer: NodeJS.Timeout | null = null;
+  private closedSent = 0;
+  private closedReceived = 0;
 
   constructor(server: ServerSpec, framer: ReplyFramer<T>, options: ConnectionOptions, events: ConnectionEvents) {
     this.server = server;
     this.framer = framer;
     this.options = options;
     this.events = events;
+  }
+
+  /** Bytes sent to and received from the server over this connection's lifetime, across reconnects. */
+  get sentBytes(): number {
+    return this.closedSent + (this.socket?.bytesWritten ?? 0);
+  }
+
+  get receivedBytes(): number {
+    return this.closedReceived + (this.socket?.bytesRead ?? 0);
+  }
+
+  /** Bytes accepted for the server but not yet taken by the kernel. */
+  get unsentBytes(): number {
+    return this.outgoingBytes + (this.socket?.writableLength ?? 0);
   }
 
   get connected(): boolean {
@@ -129,8 +145,11 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     this.framer.reset();
     this.outgoing = [];
     this.outgoingBytes = 0;
-    for (const request of this.queue.drainAll()) request.fail(reason);
-    if (failure && !wasIdle) this.events.failed(reason);
+    this.closedSent += socket.bytesWritten;
+    this.closedReceived += socket.bytesRead;
+    const failed = this.queue.drainAll();
+    for (const request of failed) request.fail(reason);
+    if (failure && !wasIdle) this.events.failed(reason, failed.length);
   }
 
   /** Closes when idle, e.g. a removed listener; requests in flight still get their replies first. */

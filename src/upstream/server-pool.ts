@@ -20,7 +20,14 @@ export class ServerMetrics {
   readonly requests: Counter;
   readonly duration: Histogram;
   readonly ejected: Gauge;
+  readonly ejections: Counter;
+  readonly ejectedAt: Gauge;
+  readonly failedRequests: Counter;
   readonly connected: Gauge;
+  readonly inFlight: Gauge;
+  readonly sentBytes: Counter;
+  readonly receivedBytes: Counter;
+  readonly unsentBytes: Gauge;
   private readonly registry: Registry;
   private readonly labels: { listener: string; server: string };
   private readonly errorCounters = new Map<string, Counter>();
@@ -31,7 +38,14 @@ export class ServerMetrics {
     this.requests = registry.counter('padda_server_requests_total', 'Requests sent to a backend server.', this.labels);
     this.duration = registry.histogram('padda_server_request_duration_seconds', 'Time from sending a request to its reply.', this.labels);
     this.ejected = registry.gauge('padda_server_ejected', '1 while the server is ejected from the distribution.', this.labels);
+    this.ejectedAt = registry.gauge('padda_server_ejected_at_microseconds', 'When the server was last ejected (µs since the epoch, as twemproxy reports it); 0 if never.', this.labels);
+    this.ejections = registry.counter('padda_server_ejections_total', 'Times the server was ejected.', this.labels);
+    this.failedRequests = registry.counter('padda_server_failed_requests_total', 'Requests failed because their server connection failed.', this.labels);
     this.connected = registry.gauge('padda_server_connections', 'Open connections to the server.', this.labels);
+    this.inFlight = registry.gauge('padda_server_in_flight_requests', 'Requests sent or queued to the server, not yet answered.', this.labels);
+    this.sentBytes = registry.counter('padda_server_sent_bytes_total', 'Bytes sent to the server.', this.labels);
+    this.receivedBytes = registry.counter('padda_server_received_bytes_total', 'Bytes received from the server.', this.labels);
+    this.unsentBytes = registry.gauge('padda_server_unsent_bytes', 'Bytes waiting to be written to the server.', this.labels);
   }
 
   error(reason: string): void {
@@ -67,6 +81,7 @@ export class ServerPool<T extends InFlight> {
   private readonly onTopologyChange: () => void;
   private readonly congestionWaiters = new Set<() => void>();
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly stopCollecting: () => void;
   private readonly restoreTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -93,11 +108,33 @@ export class ServerPool<T extends InFlight> {
           succeeded: () => {
             state.failures = 0;
           },
-          failed: (reason) => this.failed(state, reason),
+          failed: (reason, requests) => {
+            state.metrics.failedRequests.value += requests;
+            this.failed(state, reason);
+          },
           drained: () => this.drained(),
         }));
       }
       return state;
+    });
+    // Connection state is read when scraped, not tracked on every request.
+    this.stopCollecting = context.registry.onCollect(() => {
+      for (const server of this.servers) {
+        const m = server.metrics;
+        let connected = 0, inFlight = 0, sent = 0, received = 0, unsent = 0;
+        for (const c of server.connections) {
+          if (c.connected) connected++;
+          inFlight += c.queue.length;
+          sent += c.sentBytes;
+          received += c.receivedBytes;
+          unsent += c.unsentBytes;
+        }
+        m.connected.set(connected);
+        m.inFlight.set(inFlight);
+        m.sentBytes.value = sent;
+        m.receivedBytes.value = received;
+        m.unsentBytes.set(unsent);
+      }
     });
     if (options.timeout > 0) {
       // A sweep at a fraction of the timeout costs one timer per pool instead of one per request.
@@ -145,6 +182,7 @@ export class ServerPool<T extends InFlight> {
   }
 
   close(): void {
+    this.stopCollecting();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const timer of this.restoreTimers) clearTimeout(timer);
     for (const server of this.servers) for (const c of server.connections) c.reset('listener closed', false);
@@ -158,6 +196,8 @@ export class ServerPool<T extends InFlight> {
     state.failures = 0;
     state.ejectedUntil = Date.now() + this.options.retryTimeout;
     state.metrics.ejected.set(1);
+    state.metrics.ejections.value++;
+    state.metrics.ejectedAt.set(Date.now() * 1000);
     this.log.warn({ server: state.spec.label, retryInMs: this.options.retryTimeout }, 'server ejected');
     this.onTopologyChange();
     const timer = setTimeout(() => {

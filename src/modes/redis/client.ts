@@ -234,6 +234,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       return this.sendShared(server!, this.enqueue(command), args.buffer.subarray(args.start, args.end));
     }
     const request = new SplitRequest(this, this.proxy.commandMetrics.get(command), kind, keyCount);
+    this.proxy.fragments.value += groups.size;
     this.queue.push(request);
     const step = kind === Kind.MSET ? 2 : 1;
     for (const [server, slots] of groups) {

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { Logger } from '../../log.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
+import type { Counter } from '../../metrics/registry.ts';
 import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
@@ -39,6 +40,8 @@ export class RedisProxy implements ModeHandler {
   readonly router: KeyRouter;
   readonly metrics: ListenerMetrics;
   readonly commandMetrics: CommandMetricsTable;
+  /** Sub-requests made by splitting multi-key commands (twemproxy's `fragments`). */
+  readonly fragments: Counter;
   readonly connectionOptions: ConnectionOptions;
   private readonly log: Logger;
   private readonly clients = new Set<RedisClient>();
@@ -50,6 +53,7 @@ export class RedisProxy implements ModeHandler {
     this.log = context.log;
     this.metrics = context.metrics;
     this.commandMetrics = new CommandMetricsTable(context.registry, context.listener);
+    this.fragments = context.registry.counter('padda_pool_fragments_total', 'Sub-requests made by splitting multi-key commands across servers.', { listener: context.listener });
     const handshake: Buffer[] = [];
     if (config.redis_auth !== undefined) handshake.push(command('AUTH', config.redis_auth));
     if (config.redis_db !== 0) handshake.push(command('SELECT', String(config.redis_db)));

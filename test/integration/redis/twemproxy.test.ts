@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { get, startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
@@ -16,11 +17,25 @@ let viaNutcracker: Redis;
 let viaPadda: Redis;
 let nutcrackerYml: string;
 let admin: number;
+let statsPorts: { nutcracker: number; padda: number };
+
+/** One JSON document from a twemproxy-style stats port. */
+function readStats(port: number): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    net.connect(port, '127.0.0.1')
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (text += chunk))
+      .on('end', () => resolve(JSON.parse(text)))
+      .on('error', reject);
+  });
+}
 
 before(async () => {
   shards = await Promise.all(Array.from({ length: 4 }, () => startRedis()));
-  const [twemPort, paddaPort, adminPort] = (await freePorts(3)) as [number, number, number];
+  const [twemPort, paddaPort, adminPort, twemStats, paddaStats] = (await freePorts(5)) as [number, number, number, number, number];
   admin = adminPort;
+  statsPorts = { nutcracker: twemStats, padda: paddaStats };
   // The book's ambassador config, with named, unequally weighted servers.
   const pool = (port: number) => `sharded:
   listen: 127.0.0.1:${port}
@@ -35,10 +50,11 @@ before(async () => {
 ${shards.map((s, i) => `   - 127.0.0.1:${s.port}:${i + 1} shard-${i}`).join('\n')}
 `;
   nutcrackerYml = pool(twemPort);
-  nutcracker = await startNutcracker(nutcrackerYml);
+  // A later -s wins over the helper's own stats port.
+  nutcracker = await startNutcracker(nutcrackerYml, { args: ['-s', String(twemStats)] });
   // padda runs the very same file, only the listen port differs.
   // A nutcracker.yml has no admin block: PADDA_ADMIN_LISTEN places the admin server.
-  padda = startPadda(pool(paddaPort), [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${admin}` });
+  padda = startPadda(pool(paddaPort), [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${admin}`, PADDA_STATS_LISTEN: `127.0.0.1:${paddaStats}` });
   await waitForStatus(`http://127.0.0.1:${admin}/ready`);
   viaNutcracker = new Redis({ ...FOR_TWEMPROXY, port: twemPort });
   viaPadda = new Redis({ host: '127.0.0.1', port: paddaPort });
@@ -88,4 +104,21 @@ test('10 000 keys written through nutcracker are all read back through padda, an
     return n;
   }));
   assert.ok(sizes.every((n) => n > 500), `shard sizes ${sizes}`);
+});
+
+test('PADDA_STATS_LISTEN serves twemproxy-format stats with nutcracker\'s pool and server fields', async () => {
+  const [theirs, ours] = await Promise.all([readStats(statsPorts.nutcracker), readStats(statsPorts.padda)]);
+  assert.equal(ours.service, 'nutcracker');
+  for (const field of ['source', 'version', 'uptime', 'timestamp', 'total_connections', 'curr_connections']) assert.ok(field in ours, field);
+  const poolFields = Object.keys(theirs.sharded).filter((k) => typeof theirs.sharded[k] !== 'object');
+  assert.deepEqual(Object.keys(ours.sharded).filter((k) => typeof ours.sharded[k] !== 'object').sort(), poolFields.sort());
+  // Servers are reported under twemproxy's names, here the names given in the file.
+  const serverNames = Object.keys(theirs.sharded).filter((k) => typeof theirs.sharded[k] === 'object');
+  assert.deepEqual(Object.keys(ours.sharded).filter((k) => typeof ours.sharded[k] === 'object').sort(), serverNames.sort());
+  const theirServerFields = Object.keys(theirs.sharded[serverNames[0]!]);
+  const ourServerFields = Object.keys(ours.sharded[serverNames[0]!]);
+  // padda writes a turn's requests in that turn, so it has no queued-request count or out-queue bytes to report.
+  assert.deepEqual(ourServerFields.sort(), theirServerFields.filter((f) => f !== 'in_queue' && f !== 'out_queue_bytes').sort());
+  const responses = serverNames.reduce((sum, name) => sum + ours.sharded[name].responses, 0);
+  assert.ok(responses >= 5000, `padda counted ${responses} responses`);
 });
