@@ -110,11 +110,18 @@ export class ClientSession implements Flushable, SlotOwner {
     this.#quietConnection = null;
   }
 
-  /** Reads nothing more and closes once the replies owed so far are written. */
+  /**
+   * Dispatches nothing more and closes once the replies owed so far are
+   * written. Reading goes on, discarding, so the client's FIN is seen and
+   * the socket closes once both sides have ended.
+   */
   finishAfterReplies(): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#socket.pause();
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
     scheduleFlush(this);
   }
 
@@ -143,6 +150,7 @@ export class ClientSession implements Flushable, SlotOwner {
   }
 
   #received(chunk: Buffer): void {
+    if (this.#closing) return;
     const scanner = this.#scanner;
     const dispatcher = this.#host.dispatcher;
     scanner.push(chunk);

@@ -24,6 +24,23 @@ function config(port: number, adminPort: number, shards: readonly RunningServer[
   ].join('\n');
 }
 
+/** memcached's curr_connections, which counts the asking connection too. */
+async function connectionsTo(shard: RunningServer): Promise<number> {
+  const client = await TextClient.connect(shard.port);
+  client.write('stats\r\n');
+  const stats = await client.read((r) => r.endsWith('END\r\n'));
+  client.close();
+  return Number(/STAT curr_connections (\d+)/.exec(stats)![1]);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('memcache listener reload and stop', () => {
   const shards: RunningServer[] = [];
   after(async () => {
@@ -43,6 +60,7 @@ describe('memcache listener reload and stop', () => {
       padda.writeConfig(config(port, adminPort, [shards[1]!]));
       await padda.waitForLog(/listener reloaded/, since);
       assert.equal(await old.read(() => old.closed), 'VALUE 1:r 0 3\r\nold\r\nEND\r\n', 'the old handler answers, then closes its client');
+      await waitFor(async () => (await connectionsTo(shards[0]!)) === 1, 'the drained handler closes its server connections');
 
       const fresh = await TextClient.connect(port);
       assert.equal(await fresh.call('get 1:r\r\n'), 'END\r\n', 'the new pool does not have the old pool\'s key');
