@@ -219,11 +219,10 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
 
   private split(command: RedisCommand, args: RequestScanner, kind: number): void {
     const keyCount = this.keys.find(command, args);
-    const router = this.proxy.router;
+    const servers = this.proxy.routeKeys(args, this.keys.indexes, keyCount);
     const groups = new Map<number, number[]>();
     for (let i = 0; i < keyCount; i++) {
-      const index = this.keys.indexes[i]!;
-      const server = router.route(args.buffer, args.argStart[index]!, args.argEnd[index]!);
+      const server = servers[i]!;
       if (server === NO_SERVER) return this.local(NO_SERVER_REPLY);
       let slots = groups.get(server);
       if (slots === undefined) groups.set(server, (slots = []));

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '../../log.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter } from '../../metrics/registry.ts';
+import type { CommandArguments } from '../../protocols/resp/command-arguments.ts';
 import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
@@ -46,6 +47,8 @@ export class RedisProxy implements ModeHandler {
   private readonly log: Logger;
   private readonly clients = new Set<RedisClient>();
   private nextClientId = 1;
+  private spans = new Uint32Array(64);
+  private routed = new Int32Array(32);
   private draining: (() => void) | null = null;
 
   constructor(config: RedisConfig, context: ModeContext) {
@@ -95,6 +98,24 @@ export class RedisProxy implements ModeHandler {
   clientOverflowed(address: string | undefined): void {
     this.metrics.error('client_output_limit');
     this.log.warn({ client: address, limit: this.config.client_output_limit }, 'client closed: its unread replies passed client_output_limit');
+  }
+
+  /**
+   * Servers of many keys at once — the keys of one MGET/MSET/DEL — in one
+   * call of the WASM hash core, which pays its call and copy cost per batch.
+   * The returned array is reused by the next call.
+   */
+  routeKeys(args: CommandArguments, keyIndexes: Int32Array, count: number): Int32Array {
+    if (this.spans.length < 2 * count) {
+      this.spans = new Uint32Array(4 * count);
+      this.routed = new Int32Array(2 * count);
+    }
+    for (let i = 0; i < count; i++) {
+      const index = keyIndexes[i]!;
+      this.spans[2 * i] = args.argStart[index]!;
+      this.spans[2 * i + 1] = args.argEnd[index]!;
+    }
+    return this.router.routeBatch(args.buffer, this.spans, count, this.routed);
   }
 
   anyLiveServer(): number {
