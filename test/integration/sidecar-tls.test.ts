@@ -30,7 +30,7 @@ let certs: Record<'v1' | 'v2' | 'a' | 'b' | 'client' | 'expired', Issued>;
 let app: TestApp;
 let redis: RunningServer;
 let padda: PaddaProcess;
-let ports: { admin: number; tls: number; redirect: number; mtls: number; optional: number; tls13: number; tcp: number };
+let ports: { admin: number; tls: number; redirect: number; mtls: number; optional: number; tls13: number; tcp: number; gone: number };
 
 /** Points the Secret-like directory's `..data` symlink at a new version holding `pair`, as kubelet does. */
 function publishSecret(version: string, pair: Issued): void {
@@ -60,8 +60,8 @@ before(async () => {
   publishSecret('v1', certs.v1);
   app = await startTestApp();
   redis = await startRedis();
-  const [admin, tlsPort, redirect, mtls, optional, tls13, tcp] = (await freePorts(7)) as number[] as [number, number, number, number, number, number, number];
-  ports = { admin, tls: tlsPort, redirect, mtls, optional, tls13, tcp };
+  const [admin, tlsPort, redirect, mtls, optional, tls13, tcp, gone, closed] = (await freePorts(9)) as number[] as [number, number, number, number, number, number, number, number, number];
+  ports = { admin, tls: tlsPort, redirect, mtls, optional, tls13, tcp, gone };
   const upstream = `http://127.0.0.1:${app.port}`;
   const secret = path.join(dir, 'secret');
   padda = startPadda(`
@@ -94,6 +94,11 @@ listeners:
     listen: 127.0.0.1:${tls13}
     upstream: ${upstream}
     tls: { cert: ${certs.v1.cert}, key: ${certs.v1.key}, min_version: TLSv1.3 }
+  gone:
+    mode: sidecar
+    listen: 127.0.0.1:${gone}
+    upstream: http://127.0.0.1:${closed}
+    tls: { cert: ${certs.v1.cert}, key: ${certs.v1.key} }
   redis:
     mode: sidecar
     protocol: tcp
@@ -162,6 +167,24 @@ describe('serving HTTPS', () => {
     } finally {
       session.close();
     }
+  });
+
+  test('HTTP/2: a request body streams to the app, and padda\'s own errors reach the client', async () => {
+    const session = http2.connect(`https://localhost:${ports.tls}`, { ca: caPem(), host: '127.0.0.1', port: ports.tls } as http2.SecureClientSessionOptions);
+    try {
+      const stream = session.request({ ':method': 'POST', ':path': '/upload' });
+      stream.end(Buffer.alloc(300_000, 'h'));
+      let text = '';
+      stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      await new Promise((resolve) => stream.once('end', resolve));
+      assert.equal((JSON.parse(text) as { bodyBytes: number }).bodyBytes, 300_000);
+    } finally {
+      session.close();
+    }
+    const failed = await curl(['-i', '--http2', '--cacert', ca.cert, '--resolve', `localhost:${ports.gone}:127.0.0.1`, `https://localhost:${ports.gone}/`]);
+    const response = parseResponse(failed.stdout);
+    assert.match(failed.stdout, /^HTTP\/2 502/);
+    assert.equal(response.headers['x-padda-error'], 'upstream_connect_refused');
   });
 
   test('SNI picks the certificate: exact name, wildcard, and the default for unknown or no names', async () => {
