@@ -21,11 +21,12 @@ export interface PaddaProcess {
   stop(): Promise<void>;
 }
 
-/** Runs padda as a real process on a config written to a fresh temp dir. */
-export function startPadda(configText: string, args: string[] = [], env: Record<string, string> = {}): PaddaProcess {
+/** Runs padda as a real process on a config written to a fresh temp dir, with `files` (name → text) beside it. */
+export function startPadda(configText: string, args: string[] = [], env: Record<string, string> = {}, files: Record<string, string> = {}): PaddaProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'padda-test-'));
   const configPath = path.join(dir, 'padda.yaml');
   fs.writeFileSync(configPath, configText);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   const child = spawn(process.execPath, [BIN, 'run', '--config', configPath, ...args], {
     env: { ...process.env, PADDA_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

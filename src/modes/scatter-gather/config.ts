@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { address, byteSize, configFile, duration } from '../../config/values.ts';
+import { httpProxyKeys } from '../../http/options.ts';
+import { originAddress } from '../../http/origin-address.ts';
+import { replicaSetKeys } from '../../http/replica-options.ts';
+
+const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const leaf = z.union([
+  originAddress.transform((origin) => ({ name: undefined as string | undefined, replicas: [origin] })),
+  z.strictObject({
+    name: z.string().regex(LEAF_NAME, 'leaf names use letters, digits, "_", "." and "-"').optional()
+      .describe('Used in x-padda-partial, error bodies and metric labels; default leaf-<index>.'),
+    replicas: z.array(originAddress).min(1, 'a leaf needs at least one replica')
+      .describe('Copies of this leaf; each request goes to one, a hedge to another.'),
+  }),
+]).describe('One leaf: a URL, or { name, replicas: [URL, …] } for a replicated leaf.');
+
+const scatter = z.union([
+  z.literal('broadcast').transform(() => ({ style: 'broadcast' as const })),
+  z.strictObject({
+    split_param: z.string().min(1).describe('Query parameter whose terms are dealt out to the leaves.'),
+    separator: z.string().min(1).default(' ').describe('What separates the terms in it.'),
+  }).transform((value) => ({ style: 'split' as const, param: value.split_param, separator: value.separator })),
+]).describe('broadcast: every leaf gets the request as is (document-sharded); { split_param, separator }: each leaf gets a share of the terms (term-sharded).');
+
+const path = z.string().default('').describe('Dot path to the value merged in each leaf answer (e.g. hits.docs); empty: the whole answer.');
+const id = z.string().min(1).optional().describe('Field that identifies an item; without it, items are compared by value.');
+
+const merge = z.discriminatedUnion('strategy', [
+  z.strictObject({ strategy: z.literal('union'), path, id }).describe('Items in any leaf\'s array, each once.'),
+  z.strictObject({ strategy: z.literal('intersection'), path, id }).describe('Items in every answering leaf\'s array.'),
+  z.strictObject({ strategy: z.literal('concat'), path }).describe('The arrays one after the other, in leaf order.'),
+  z.strictObject({ strategy: z.literal('sum'), path }).describe('Numbers, or objects of numbers, added key by key.'),
+  z.strictObject({
+    strategy: z.literal('topk'),
+    path,
+    id,
+    sort: z.string().min(1).describe('Field to rank items by.'),
+    order: z.enum(['desc', 'asc']).default('desc'),
+    limit: z.number().int().min(1).default(10),
+  }).describe('The best `limit` items of all leaves by `sort`.'),
+  z.strictObject({ strategy: z.literal('first'), path }).describe('The first good answer; the other leaves are cancelled.'),
+  z.strictObject({
+    strategy: z.literal('module'),
+    path,
+    module: configFile.describe('JavaScript module exporting the merge function (default export or `merge`); runs in padda with full trust.'),
+  }).describe('Your own merge function.'),
+]);
+
+/** `5%` or a fraction such as 0.05. */
+const fraction = z.union([
+  z.number().min(0).max(1),
+  z.string().regex(/^\s*\d+(\.\d+)?\s*%\s*$/, 'a percentage such as 5%').transform((text) => Number(text.replace('%', '')) / 100),
+]).pipe(z.number().max(1, 'at most 100%'));
+
+/** `p95` (a percentile of the leaf's own recent latency) or a fixed duration. */
+const hedgeAfter = z.union([
+  z.string().regex(/^p\d{1,2}(\.\d+)?$/, 'a percentile such as p95').transform((text) => ({ percentile: Number(text.slice(1)) / 100 })),
+  duration.transform((ms) => ({ ms })),
+]);
+
+const hedge = z.strictObject({
+  after: hedgeAfter.describe('Send the leaf request to another replica when the first has not answered after this: a duration, or p50…p99.9 of that leaf\'s recent latency.'),
+  max_extra: fraction.default(0.05).describe('Hedges never exceed this share of leaf requests (5% or 0.05).'),
+  max_per_leaf: z.number().int().min(1).max(8).default(1).describe('Hedges one leaf request may grow, one more each `after` while none has answered.'),
+}).describe('Hedged requests (The Tail at Scale): a leaf replica that is slow is raced by another.');
+
+export const scatterGatherSchema = z.strictObject({
+  mode: z.literal('scatter-gather'),
+  listen: address,
+  leaves: z.array(leaf).min(1, 'needs at least one leaf'),
+  scatter: scatter.prefault('broadcast'),
+  merge,
+  deadline: duration.default(1000).describe('The root answers within this, with what arrived (partial) or 504.'),
+  leaf_timeout: duration.optional().describe('Give up on one leaf request after this (and try another replica while the deadline allows); default: the deadline.'),
+  partial: z.union([
+    z.literal(false).transform(() => null),
+    z.strictObject({ min_leaves: z.number().int().min(1).describe('Answer when at least this many leaves did; the rest are named in x-padda-partial.') }),
+  ]).prefault(false).describe('false: every leaf must answer; { min_leaves: N }: answer with N or more, marked partial.'),
+  hedge: hedge.optional(),
+  max_leaf_body: byteSize.default(1024 * 1024).describe('A leaf answer larger than this counts as a failed leaf.'),
+  max_request_body: byteSize.default(1024 * 1024).describe('Largest request body accepted (it is sent to every leaf); larger gets 413.'),
+  connect_timeout: duration.default(1000).describe('Give up on a leaf replica that has not accepted the connection in this time.'),
+  ...replicaSetKeys,
+  pool: httpProxyKeys.pool,
+  client: httpProxyKeys.client,
+  retries: z.number().int().min(0).max(5).default(1)
+    .describe('Tries on another replica when a leaf request could not reach its replica or passed leaf_timeout.'),
+  preserve_host: httpProxyKeys.preserve_host,
+  request_id: httpProxyKeys.request_id,
+}).superRefine((value, ctx) => {
+  const names = new Set<string>();
+  value.leaves.forEach((leaf, index) => {
+    const name = leaf.name ?? `leaf-${index}`;
+    if (names.has(name)) ctx.addIssue({ code: 'custom', path: ['leaves', index, 'name'], message: `leaf name "${name}" is used twice` });
+    names.add(name);
+  });
+  const min = value.partial?.min_leaves;
+  if (min !== undefined && min > value.leaves.length) {
+    ctx.addIssue({ code: 'custom', path: ['partial', 'min_leaves'], message: `there are only ${value.leaves.length} leaves` });
+  }
+  if (value.leaf_timeout !== undefined && value.leaf_timeout > value.deadline) {
+    ctx.addIssue({ code: 'custom', path: ['leaf_timeout'], message: 'a leaf cannot take longer than the deadline' });
+  }
+}).describe('Scatter/gather root: each request fans out to every leaf and the answers are merged (book ch. 7).');
+
+export type ScatterGatherConfig = z.output<typeof scatterGatherSchema>;
+export type MergeConfig = ScatterGatherConfig['merge'];
+export type ScatterConfig = ScatterGatherConfig['scatter'];
+export type HedgeConfig = NonNullable<ScatterGatherConfig['hedge']>;

@@ -1,0 +1,40 @@
+import type { ReplicaSet } from '../../http/replica-set.ts';
+import type { Counter, Histogram } from '../../metrics/registry.ts';
+import type { LatencyWindow } from './latency-window.ts';
+import type { ScatterMetrics } from './metrics.ts';
+
+/** A configured leaf: its replicas (balanced and ejected by the shared ReplicaSet), its latency, its failures. */
+export class Leaf {
+  readonly name: string;
+  readonly replicas: ReplicaSet;
+  /** Recent answer times, when hedging waits for a percentile of them. */
+  readonly window: LatencyWindow | null;
+  /** A hedge needs another replica to go to. */
+  readonly hedgeable: boolean;
+  private readonly latency: Histogram;
+  private readonly metrics: ScatterMetrics;
+  private readonly failures = new Map<string, Counter>();
+
+  constructor(name: string, replicas: ReplicaSet, window: LatencyWindow | null, hedging: boolean, metrics: ScatterMetrics) {
+    this.name = name;
+    this.replicas = replicas;
+    this.window = window;
+    this.hedgeable = hedging && replicas.replicas.length > 1;
+    this.metrics = metrics;
+    this.latency = metrics.leafLatency(name);
+  }
+
+  answered(ms: number): void {
+    this.latency.observe(ms / 1000);
+    this.window?.record(ms);
+  }
+
+  failed(reason: string): void {
+    let counter = this.failures.get(reason);
+    if (counter === undefined) {
+      counter = this.metrics.leafFailure(this.name, reason);
+      this.failures.set(reason, counter);
+    }
+    counter.value++;
+  }
+}
