@@ -12,9 +12,9 @@ export interface AbsoluteTarget {
  * Null for anything else that is not origin-form (`*`, `host:port`, garbage).
  */
 export function absoluteTarget(target: string): AbsoluteTarget | null {
-  const match = /^https?:\/\/([^/?#\s@]+)([^#\s]*)/i.exec(target);
+  const match = /^https?:\/\/([^/?#\s@]+)([/?][^#\s]*)?$/i.exec(target);
   if (!match) return null;
-  const rest = match[2]!;
+  const rest = match[2] ?? '';
   return { authority: match[1]!, path: rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest };
 }
 
