@@ -23,7 +23,8 @@ export class Dispatcher {
   readonly #metrics: ListenerMetrics;
   readonly #commands: CommandMetrics;
   readonly #version: Buffer;
-  /** Server per key of the multi-get being routed; grows with the longest seen. */
+  /** A multi-get's key spans and their servers; grow with the longest seen. */
+  #spans = new Uint32Array(128);
   #routes = new Int32Array(64);
   /** A base64 key (meta `b`) decoded: memcached stores, and so padda routes, the decoded bytes. */
   readonly #decodedKey = Buffer.allocUnsafe(256);
@@ -149,18 +150,30 @@ export class Dispatcher {
     session.startQuietRun(entry, connection);
   }
 
-  /** Every key on one server: forwarded as is; else split by server and merged. */
+  /**
+   * Every key on one server: forwarded as is; else split by server and
+   * merged. A multi-get's keys are routed in one call of the hash core,
+   * which pays its call cost per batch, not per key.
+   */
   #retrieve(session: ClientSession, request: ScannedRequest): void {
     const count = request.keyCount;
-    if (this.#routes.length < count) this.#routes = new Int32Array(count * 2);
-    const routes = this.#routes;
-    const first = this.#route(request, 0);
-    let oneServer = true;
-    routes[0] = first;
-    for (let i = 1; i < count; i++) {
-      routes[i] = this.#route(request, i);
-      if (routes[i] !== first) oneServer = false;
+    if (count === 1) {
+      this.#forward(session, request, this.#route(request, 0));
+      return;
     }
+    if (this.#routes.length < count) {
+      this.#spans = new Uint32Array(count * 4);
+      this.#routes = new Int32Array(count * 2);
+    }
+    const spans = this.#spans;
+    for (let i = 0; i < count; i++) {
+      spans[i * 2] = request.keyStart(i);
+      spans[i * 2 + 1] = request.keyEnd(i);
+    }
+    const routes = this.#router.routeBatch(request.buffer, spans, count, this.#routes);
+    const first = routes[0]!;
+    let oneServer = true;
+    for (let i = 1; i < count && oneServer; i++) oneServer = routes[i] === first;
     if (oneServer) {
       this.#forward(session, request, first);
       return;
