@@ -20,6 +20,7 @@ const NO_KEY = -3;
 const NO_SERVER_REPLY = errorReply('ERR no server available: every server of this pool is ejected');
 const CROSS_SERVER = (name: string) =>
   errorReply(`CROSSSLOT Keys in request don't hash to the same server ('${name}' cannot be split; use a hash_tag to keep its keys together)`);
+const SHARED_KEYS = new KeyPositions();
 const ALLOWED_WHILE_SUBSCRIBED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
 const MULTI = Buffer.from('*1\r\n$5\r\nMULTI\r\n');
 const DISCARD = Buffer.from('*1\r\n$7\r\nDISCARD\r\n');
@@ -49,7 +50,8 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   private readonly socket: net.Socket;
   private readonly proxy: RedisProxy;
   private readonly scanner: RequestScanner;
-  private readonly keys = new KeyPositions();
+  /** Key finding is synchronous within one dispatch, so every client of a process shares one. */
+  private readonly keys = SHARED_KEYS;
   private readonly queue = new Fifo<ClientRequest>();
   private out: Buffer[] = [];
   private outBytes = 0;
