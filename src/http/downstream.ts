@@ -24,7 +24,14 @@ export interface DownstreamHandlers {
   upgrade?(request: http.IncomingMessage, socket: net.Socket, head: Buffer): void;
 }
 
-/** While draining, idle keep-alive connections are closed this often, as in-flight responses finish. */
+/**
+ * Closing an idle HTTP/1 keep-alive connection races a request the client
+ * may be sending on it that instant (the client sees a reset). So a drain
+ * first answers every request that arrives with `Connection: close`, a clean
+ * end, and closes connections only once they have stayed idle this long.
+ */
+const IDLE_GRACE_MS = 1000;
+/** After the grace, connections that are idle are closed this often. */
 const DRAIN_SWEEP_MS = 100;
 
 /**
@@ -87,12 +94,15 @@ export class Downstream {
 
   async drain(): Promise<void> {
     this.draining = true;
-    this.server.closeIdleConnections();
-    // GOAWAY: open streams finish, no new ones start.
+    // GOAWAY: open streams finish, no new ones start; HTTP/2 has no race to avoid.
     for (const session of this.sessions) session.close();
-    this.sweep = setInterval(() => this.server.closeIdleConnections(), DRAIN_SWEEP_MS);
+    const grace = setTimeout(() => {
+      this.server.closeIdleConnections();
+      this.sweep = setInterval(() => this.server.closeIdleConnections(), DRAIN_SWEEP_MS);
+    }, IDLE_GRACE_MS);
     await this.connections.empty();
-    clearInterval(this.sweep);
+    clearTimeout(grace);
+    if (this.sweep !== null) clearInterval(this.sweep);
   }
 
   destroy(): void {

@@ -15,7 +15,7 @@ function problems(listener: string): string[] {
 }
 
 test('a sidecar needs only listen and upstream; the HTTP data path fills its defaults', () => {
-  const config = loadConfigText(configSchema, 'padda.yaml', 'listeners:\n  web: { mode: sidecar, listen: 127.0.0.1:8443, upstream: "127.0.0.1:8080" }\n', {}) as {
+  const config = loadConfigText(configSchema, 'padda.yaml', 'listeners:\n  web: { mode: sidecar, listen: 127.0.0.1:8443, upstream: "127.0.0.1:8080" }\n', {}) as unknown as {
     listeners: { web: Record<string, unknown> };
   };
   const web = config.listeners.web;
