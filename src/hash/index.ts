@@ -21,3 +21,4 @@ export { MAGLEV_DEFAULT_SIZE } from './distribution/maglev.ts';
 export { createRouter, type KeyRouter, type RouterOptions } from './router.ts';
 export { BoundedLoads, ServerLoads } from './bounded-loads.ts';
 export { SplitClients } from './split-clients.ts';
+export { Latin1Hasher } from './latin1-hasher.ts';

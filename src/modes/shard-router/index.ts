@@ -1,10 +1,10 @@
 import type net from 'node:net';
-import { NO_SERVER } from '../../hash/index.ts';
+import { Latin1Hasher, NO_SERVER } from '../../hash/index.ts';
 import type { Downstream } from '../../http/downstream.ts';
 import { httpFront } from '../../http/front.ts';
 import type { ModeContext, ModeDefinition, ModeHandler } from '../mode.ts';
 import { ShardPicker } from './picker.ts';
-import { KeyHasher, shardPlacement } from './placement.ts';
+import { shardPlacement } from './placement.ts';
 import { shardRouterSchema, type ShardRouterConfig } from './schema.ts';
 import { ShardTable } from './shard-table.ts';
 
@@ -64,7 +64,7 @@ export const shardRouterMode: ModeDefinition<ShardRouterConfig> = {
   // `padda route --listener NAME KEY`: the shard that owns an evaluated key (e.g. a URI) with every shard up.
   keyLocator(config) {
     const { distribution, keyHash } = shardPlacement(config);
-    const hasher = new KeyHasher(keyHash);
+    const hasher = new Latin1Hasher(keyHash);
     return (key) => {
       const shard = distribution.pick(hasher.hash(Buffer.from(key).toString('latin1')));
       return shard === NO_SERVER ? '-' : config.shards[shard]!.name;

@@ -1,8 +1,8 @@
-import { BoundedLoads, NO_SERVER, ServerLoads, type Distribution } from '../../hash/index.ts';
+import { BoundedLoads, Latin1Hasher, NO_SERVER, ServerLoads, type Distribution } from '../../hash/index.ts';
 import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
 import { ReplicaSet, type ReplicaSetContext } from '../../http/replica-set.ts';
 import type { Counter } from '../../metrics/registry.ts';
-import { KeyHasher, shardPlacement } from './placement.ts';
+import { shardPlacement } from './placement.ts';
 import type { ShardRouterConfig } from './schema.ts';
 
 export interface Shard {
@@ -25,7 +25,7 @@ export class ShardTable {
   /** In-flight requests per shard, for bounded loads; kept whether or not a bound applies. */
   readonly loads: ServerLoads;
   private readonly base: Distribution;
-  private readonly hasher: KeyHasher;
+  private readonly hasher: Latin1Hasher;
   private readonly balanceFactor: number | undefined;
   private readonly spills: Counter;
   private current: Distribution;
@@ -35,7 +35,7 @@ export class ShardTable {
     const placement = shardPlacement(config);
     this.base = placement.distribution;
     this.current = this.base;
-    this.hasher = new KeyHasher(placement.keyHash);
+    this.hasher = new Latin1Hasher(placement.keyHash);
     this.balanceFactor = config.balance_factor;
     this.bounded = config.balance_factor === undefined ? null : new BoundedLoads(this.base, config.balance_factor);
     this.loads = new ServerLoads(config.shards.length);
