@@ -5,8 +5,15 @@ import type { OriginAddress } from './origin-address.ts';
 import type { PoolConfig } from './options.ts';
 import type { EjectConfig, HealthConfig } from './replica-options.ts';
 
-/** Outcomes that say nothing about the replica: the client left, or padda is reloading. */
-const NEUTRAL = new Set(['client_closed', 'listener_reloading']);
+/**
+ * A release reason that leaves the replica's health alone, for outcomes the
+ * caller does not want judged: a request that never went out, or a shadow
+ * copy's 5xx (a finding to compare, not a reason to stop copying).
+ */
+export const NOT_JUDGED = 'not_judged';
+
+/** Outcomes that say nothing about the replica: the client left, padda is reloading, or the caller said so. */
+const NEUTRAL = new Set(['client_closed', 'listener_reloading', NOT_JUDGED]);
 
 export interface ReplicaWiring {
   eject: EjectConfig;
@@ -57,8 +64,8 @@ export class Replica {
   /**
    * Ends one request begun by ReplicaSet.pick. `status`: the answer's status
    * (0 if none arrived); `reason`: null if the answer arrived in full, else
-   * why not (`client_closed` and `listener_reloading` do not count against
-   * the replica). Failures and, with `eject.on_5xx`, 5xx answers count
+   * why not (`client_closed`, `listener_reloading` and NOT_JUDGED do not
+   * count against the replica). Failures and, with `eject.on_5xx`, 5xx answers count
    * towards ejection; anything else resets the count.
    */
   release(status: number, reason: string | null): void {

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { hashFunction, Latin1Hasher } from '../../hash/index.ts';
 import { classify } from '../../http/errors.ts';
-import type { Replica } from '../../http/replica.ts';
+import { NOT_JUDGED, type Replica } from '../../http/replica.ts';
 import type { ReplicaSet } from '../../http/replica-set.ts';
 import { buildRequestHead, type ProxiedRequest } from '../../http/request-head.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
@@ -80,7 +80,8 @@ export class Mirror {
   /** One copy is over. */
   ended(replica: Replica, status: number, reason: string | null, record: ShadowRecord | null, digest: string | null): void {
     this.inFlight--;
-    replica.release(status, reason);
+    // A shadow's 5xx is what comparing is for: it does not eject the target (failing to answer does).
+    replica.release(status, reason === null && status >= 500 ? NOT_JUDGED : reason);
     this.outcomes[reason === null ? 'sent' : 'failed'].value++;
     if (record !== null) this.comparison!.shadowDone(record, { status, digest: reason === null ? digest : null });
   }
@@ -176,7 +177,7 @@ class ShadowExchange implements Dispatcher.DispatchHandler {
 
   /** The copy never went out: give the replica back without judging it. */
   abandon(): void {
-    this.replica.release(0, 'client_closed');
+    this.replica.release(0, NOT_JUDGED);
     if (this.record !== null) this.record.abandoned = true;
   }
 }
