@@ -5,6 +5,7 @@
  * through a real padda to nginx upstreams that answer their variant's name.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { namedBackends, sendAll, type Got } from '../../support/http-load.ts';
 import { startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
@@ -16,6 +17,7 @@ let padda: PaddaProcess;
 let admin = 0;
 let byHeader = 0;
 let byCookie = 0;
+let byIp = 0;
 let web = 0;
 let experiment = 0;
 
@@ -29,6 +31,13 @@ listeners:
     variants:
       - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
       - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }
+  by-ip:
+    mode: split
+    listen: 127.0.0.1:${byIp}
+    sticky: { by: ip }
+    variants:
+      - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
+      - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }
   by-cookie:
     mode: split
     listen: 127.0.0.1:${byCookie}
@@ -38,7 +47,7 @@ listeners:
 `;
 
 before(async () => {
-  [admin, byHeader, byCookie, web, experiment] = (await freePorts(5)) as [number, number, number, number, number];
+  [admin, byHeader, byCookie, byIp, web, experiment] = (await freePorts(6)) as [number, number, number, number, number, number];
   nginx = await startNginx(namedBackends([['web', web], ['experiment', experiment]]));
   padda = startPadda(config([9, 1]));
   await waitForStatus(`http://127.0.0.1:${admin}/ready`);
@@ -67,6 +76,21 @@ describe('split 90/10', { timeout: 180_000 }, () => {
     const again = await sendAll(byHeader, list.map((u) => ({ path: '/b?x=1', headers: { 'x-user': u } })));
     const moved = list.filter((_, i) => first[i]!.body !== again[i]!.body);
     assert.deepEqual(moved, []);
+  });
+
+  test('by ip: each of 200 client addresses (127.0.x.y) keeps its variant, and both variants get some', async () => {
+    const addresses = Array.from({ length: 200 }, (_, i) => `127.0.${1 + (i >> 7)}.${2 + (i & 127)}`);
+    const ask = (localAddress: string) => new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: byIp, path: '/', localAddress, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    const first = await Promise.all(addresses.map(ask));
+    const again = await Promise.all(addresses.map(ask));
+    assert.deepEqual(again, first);
+    assert.ok(first.includes('experiment') && first.includes('web'));
   });
 
   let cookies: string[] = [];
