@@ -56,12 +56,14 @@ export class Listener {
     });
   }
 
-  /** Stops accepting; connections already accepted stay with their handler. */
+  /** Stops accepting; connections already accepted stay with their handler, which drains them. */
   close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (!this.server.listening) return Promise.resolve();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    // Not awaiting server.close's callback: it comes once every accepted connection has ended, and
+    // keep-alive connections end only when the handler drains them, which its caller does after this.
+    if (this.server.listening) this.server.close();
+    return Promise.resolve();
   }
 
   private listen(): void {
