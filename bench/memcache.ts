@@ -37,6 +37,7 @@ const scenarios: Record<string, string[]> = {
   'get -P1': ['--op', 'get', '--depth', '1'],
   'get -P16': ['--op', 'get', '--depth', '16'],
   'set -P16': ['--op', 'set', '--depth', '16'],
+  'get 10 keys -P4': ['--op', 'mget', '--depth', '4'],
 };
 
 async function load(port: number, args: string[], secondsToRun = seconds): Promise<LoadSample> {

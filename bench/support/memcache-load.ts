@@ -6,6 +6,8 @@
  * its own process so it never shares an event loop with what it measures.
  *
  *   node bench/support/memcache-load.ts --port 11211 --op get --depth 16 --connections 50 --seconds 8
+ *
+ * `--op mget --keys-per-get 10` sends multi-gets (one request, one END).
  */
 import net from 'node:net';
 import { parseArgs } from 'node:util';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     keys: { type: 'string', default: '10000' },
     'value-size': { type: 'string', default: '32' },
+    'keys-per-get': { type: 'string', default: '10' },
   },
 });
 const port = Number(values.port);
@@ -38,7 +41,9 @@ const batches = Array.from({ length: 512 }, (_, batch) => {
   for (let i = 0; i < depth; i++) {
     const index = values.op === 'set' ? (batch * depth + i) % keyCount : Math.floor(Math.random() * keyCount);
     const key = `${index}:bench`;
-    text += values.op === 'set' ? `set ${key} 0 0 ${value.length}\r\n${value}\r\n` : `get ${key}\r\n`;
+    if (values.op === 'set') text += `set ${key} 0 0 ${value.length}\r\n${value}\r\n`;
+    else if (values.op === 'mget') text += `get ${Array.from({ length: Number(values['keys-per-get']) }, () => `${Math.floor(Math.random() * keyCount)}:bench`).join(' ')}\r\n`;
+    else text += `get ${key}\r\n`;
   }
   return Buffer.from(text);
 });
