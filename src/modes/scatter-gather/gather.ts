@@ -83,6 +83,14 @@ export class Gather {
     if (this.root.leafTimeout > 0) this.arm(now + this.root.leafTimeout);
   }
 
+  /** Makes sure the timer fires by `at` (performance.now() ms), e.g. for a leaf's first hedge. */
+  arm(at: number): void {
+    if (at >= this.timerAt) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(onTimer, Math.max(0, Math.ceil(at - performance.now())), this);
+  }
+
   /** Answers with padda's own error before any leaf was asked (bad request, body too large or too slow). */
   refuse(status: number, reason: string, message: string): void {
     if (this.state === DONE) return;
@@ -132,14 +140,6 @@ export class Gather {
     if (this.state === DONE) return;
     this.finish();
     this.root.abandoned();
-  }
-
-  /** Makes sure the timer fires by `at`. */
-  private arm(at: number): void {
-    if (at >= this.timerAt) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(onTimer, Math.max(0, Math.ceil(at - performance.now())), this);
   }
 
   /** Whatever came due: the deadline, leaf timeouts, hedges; then the timer is set for the next one. */

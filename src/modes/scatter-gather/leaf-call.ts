@@ -49,6 +49,7 @@ export class LeafCall {
     if (hedging !== null) {
       hedging.sent();
       if (this.leaf.hedgeable) this.hedgeAt = now + hedging.delay(this.leaf.window);
+      this.gather.arm(this.hedgeAt);
     }
     this.attempt(null, false, now);
   }
