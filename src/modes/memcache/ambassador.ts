@@ -32,7 +32,12 @@ export class MemcacheAmbassador implements ModeHandler, SessionHost {
     this.#log = context.log;
     this.metrics = context.metrics;
     this.commands = new CommandMetrics(context.registry, context.listener);
-    this.limits = { itemSizeMax: config.item_size_max, outputLimit: config.client_output_limit, maxInflight: config.client_max_inflight };
+    this.limits = {
+      itemSizeMax: config.item_size_max,
+      // 0 lifts the limit, as in the redis mode.
+      outputLimit: config.client_output_limit || Number.POSITIVE_INFINITY,
+      maxInflight: config.client_max_inflight,
+    };
     const { pool, router } = createShardedPool<MemcacheInFlight>(config, () => new MemcacheFramer(), context);
     this.#pool = pool;
     this.dispatcher = new Dispatcher(pool, router, this.metrics, this.commands, config.version);

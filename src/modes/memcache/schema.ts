@@ -17,7 +17,7 @@ export const memcacheSchema = z
       .describe('What `version` answers. Clients read it to detect meta-protocol support; 1.6.18 is the memcached padda speaks like.'),
     client_output_limit: byteSize
       .default(32 * 1024 * 1024)
-      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client.'),
+      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client. 0 lifts it.'),
     client_max_inflight: z.number().int().min(1).default(4096).describe('Requests one client may have in flight before padda stops reading it.'),
   })
   .refine((pool) => pool.redis !== true, { message: 'mode: memcache with redis: true; drop one', path: ['redis'] })

@@ -83,7 +83,8 @@ describe('a nutcracker.yml memcache pool, run unchanged by padda', () => {
     for (const port of [book!, mixed!]) await setAll(port, viaNutcracker);
     await nutcracker.stop();
 
-    const padda: PaddaProcess = startPadda(yaml);
+    const [adminPort] = await freePorts(1);
+    const padda: PaddaProcess = startPadda(yaml, [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${adminPort}` });
     started.push(padda);
     for (const port of [book!, mixed!]) await waitForPort(LOOPBACK, port, Date.now() + 15_000);
     for (const port of [book!, mixed!]) {
