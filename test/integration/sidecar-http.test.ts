@@ -15,6 +15,7 @@ import { curl, parseResponse, rawExchange } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/http-app.ts';
 import { get, startPadda, waitForStatus, type PaddaProcess } from '../support/padda.ts';
 import { freePorts } from '../support/ports.ts';
+import { startProcess, tempDir, type RunningServer } from '../support/servers.ts';
 
 let app: TestApp;
 let victim: TestApp;
@@ -24,11 +25,15 @@ let proxy: number;
 let down: number;
 let ejecting: number;
 let closedPort: number;
+let slow: number;
+let blackhole: number;
+let stuck: RunningServer;
 
 before(async () => {
   app = await startTestApp();
   victim = await startTestApp();
-  [admin, proxy, down, ejecting, closedPort] = (await freePorts(5)) as [number, number, number, number, number];
+  [admin, proxy, down, ejecting, closedPort, slow, blackhole] = (await freePorts(7)) as [number, number, number, number, number, number, number];
+  stuck = await startStuckListener();
   padda = startPadda(`
 admin: { listen: 127.0.0.1:${admin} }
 listeners:
@@ -48,6 +53,17 @@ listeners:
     upstream: 127.0.0.1:${closedPort}
     retries: 0
     pool: { failure_limit: 2, eject_time: 30s }
+  slow:
+    mode: sidecar
+    listen: 127.0.0.1:${slow}
+    upstream: http://127.0.0.1:${app.port}
+    timeouts: { total: 600ms }
+  blackhole:
+    mode: sidecar
+    listen: 127.0.0.1:${blackhole}
+    upstream: http://127.0.0.1:${stuck.port}
+    retries: 0
+    timeouts: { connect: 300ms }
 `);
   await waitForStatus(`http://127.0.0.1:${admin}/ready`);
 });
@@ -55,7 +71,28 @@ after(async () => {
   await padda.stop();
   await app.close();
   await victim.close();
+  await stuck.stop();
 });
+
+/**
+ * A listener that never accepts: python listens with a backlog of 1 and
+ * sleeps; once two connections fill the kernel's queue, further SYNs are
+ * dropped, so a connect hangs until the connector gives up.
+ */
+async function startStuckListener(): Promise<RunningServer> {
+  const [port] = (await freePorts(1)) as [number];
+  const server = await startProcess({
+    label: 'stuck-listener',
+    command: 'python3',
+    args: ['-c', `import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', ${port}))\ns.listen(0)\ntime.sleep(600)`],
+    ports: [],
+    dir: await tempDir('stuck'),
+  });
+  await sleep(300);
+  for (let i = 0; i < 3; i++) net.connect({ host: '127.0.0.1', port }).on('error', () => {}).unref();
+  await sleep(300);
+  return Object.assign(server, { port });
+}
 
 const url = (path: string, port = proxy) => `http://127.0.0.1:${port}${path}`;
 const lastArrival = () => app.arrivals.at(-1)!;
@@ -251,6 +288,25 @@ describe('upstream faults', () => {
     assert.equal(response.headers['x-padda-error'], 'upstream_response_timeout');
     await response.body.text();
     assert.ok(Date.now() - started < 2500);
+  });
+
+  test('an app that does not accept the connection in time gives 504 upstream_connect_timeout', async () => {
+    const started = Date.now();
+    const response = await request(url('/x', blackhole));
+    assert.equal(response.statusCode, 504);
+    assert.equal(response.headers['x-padda-error'], 'upstream_connect_timeout');
+    await response.body.text();
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  });
+
+  test('an exchange longer than the total timeout gives 504 request_timeout', async () => {
+    const response = await request(url('/slow?ms=3000', slow));
+    assert.equal(response.statusCode, 504);
+    assert.equal(response.headers['x-padda-error'], 'request_timeout');
+    await response.body.text();
+    const quick = await request(url('/echo', slow));
+    assert.equal(quick.statusCode, 200);
+    await quick.body.text();
   });
 
   test('an app that resets mid-body: the client sees a cut transfer, never a complete one', async () => {
