@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { PaddaConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { newTicketSecret, TICKET_SECRET_ENV } from '../tls/ticket-keys.ts';
 import type { FromWorker, ToWorker } from './ipc.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
 
@@ -25,6 +26,8 @@ interface Slot {
  */
 export class WorkerPool implements WorkerSet {
   private readonly slots: Slot[] = [];
+  /** One per supervisor, so every worker (restarted ones too) encrypts TLS session tickets alike. */
+  private readonly ticketSecret = newTicketSecret();
   private readonly log: Logger;
   private readonly pending = new Map<number, (message: FromWorker) => void>();
   private config: PaddaConfig;
@@ -63,7 +66,7 @@ export class WorkerPool implements WorkerSet {
   private spawn(slot: Slot): void {
     if (!this.slots.includes(slot)) this.slots.push(slot);
     const child = fork(WORKER_ENTRY, [], {
-      env: { ...process.env, PADDA_WORKER_ID: String(slot.id), PADDA_LOG_LEVEL: this.config.log.level },
+      env: { ...process.env, PADDA_WORKER_ID: String(slot.id), PADDA_LOG_LEVEL: this.config.log.level, [TICKET_SECRET_ENV]: this.ticketSecret },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

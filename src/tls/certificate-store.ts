@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import tls from 'node:tls';
 import type { Logger } from '../log.ts';
 import type { Counter, Gauge, Registry } from '../metrics/registry.ts';
 import { CertificateError, loadCa, loadPair, type CertificatePair, type PairSpec } from './certificate-pair.ts';
 import { FileWatch } from './file-watch.ts';
+import { ticketKeys } from './ticket-keys.ts';
 
 /** What every secure context of a listener shares, whichever certificate it carries. */
 export interface ContextSettings {
@@ -23,6 +23,11 @@ export interface ContextSettings {
  * new certificate while open connections keep theirs. A bad one (unreadable,
  * mismatched key, expired) is logged with the reason and the old pair stays.
  */
+/** Which rotation period `now` is in; periods are counted from the Unix epoch, so every process agrees. */
+export function ticketEpoch(sessionTimeoutSeconds: number, now = Date.now()): number {
+  return Math.floor(now / (sessionTimeoutSeconds * 1000));
+}
+
 export class CertificateStore {
   private readonly settings: ContextSettings;
   private readonly log: Logger;
@@ -33,7 +38,8 @@ export class CertificateStore {
   private exact = new Map<string, number>();
   private wildcard = new Map<string, number>();
   private ca: Buffer | null;
-  private ticketKeys = randomBytes(48);
+  private readonly listener: string;
+  private ticketKeys: Buffer;
   private readonly lastProblem = new Map<string, string>();
   private readonly listeners: Array<() => void> = [];
   private watch: FileWatch | null = null;
@@ -42,6 +48,8 @@ export class CertificateStore {
   constructor(specs: readonly PairSpec[], settings: ContextSettings, log: Logger, registry: Registry, listener: string) {
     this.settings = settings;
     this.log = log;
+    this.listener = listener;
+    this.ticketKeys = ticketKeys(listener, ticketEpoch(settings.sessionTimeout));
     this.pairs = specs.map((spec) => loadPair(spec));
     this.ca = settings.clientCa === null ? null : loadCa(settings.clientCa);
     const help = 'Certificate file changes applied (ok) or refused and the previous pair kept (rejected).';
@@ -80,11 +88,12 @@ export class CertificateStore {
   }
 
   /**
-   * New session-ticket keys: tickets issued from now on use them; older
-   * tickets no longer resume and their clients do one full handshake.
+   * The session-ticket keys of the current rotation period: tickets issued
+   * from now on use them; older tickets no longer resume and their clients do
+   * one full handshake. Every worker computes the same keys for a period.
    */
   rotateTicketKeys(): void {
-    this.ticketKeys = randomBytes(48);
+    this.ticketKeys = ticketKeys(this.listener, ticketEpoch(this.settings.sessionTimeout));
     this.rebuild();
     this.changed();
   }

@@ -48,7 +48,7 @@ export class TlsTerminator {
   /** Sockets accepted and not yet secure, with their handshake deadline. */
   private readonly pending = new Map<net.Socket, NodeJS.Timeout>();
   private readonly handshakes: { full: Counter; resumed: Counter };
-  private readonly rotation: NodeJS.Timeout;
+  private rotation: NodeJS.Timeout;
   private readonly sessions: SessionCache;
   private idle: (() => void) | null = null;
 
@@ -85,7 +85,13 @@ export class TlsTerminator {
     this.sessions = new SessionCache(SESSION_CACHE_ENTRIES, options.sessionTimeout);
     this.sessions.attach(this.server);
     store.onChange(() => this.server.setSecureContext(store.defaultOptions()));
-    this.rotation = setInterval(() => store.rotateTicketKeys(), options.sessionTimeout);
+    // Rotate at period boundaries (not at our start time), so all workers switch keys together.
+    const period = options.sessionTimeout;
+    this.rotation = setTimeout(() => {
+      store.rotateTicketKeys();
+      this.rotation = setInterval(() => store.rotateTicketKeys(), period);
+      this.rotation.unref();
+    }, period - (Date.now() % period) + 10);
     this.rotation.unref();
   }
 
@@ -125,7 +131,7 @@ export class TlsTerminator {
   }
 
   close(): void {
-    clearInterval(this.rotation);
+    clearTimeout(this.rotation);
     this.store.close();
   }
 
