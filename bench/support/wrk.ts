@@ -16,12 +16,15 @@ export interface WrkOptions {
   seconds: number;
   threads?: number;
   headers?: string[];
+  /** A wrk Lua script (`-s`), e.g. one that varies the path per request. */
+  script?: string;
 }
 
 /** Runs wrk once and reads its summary: requests/s, latency percentiles, socket and HTTP errors. */
 export async function wrk(options: WrkOptions): Promise<LoadSample> {
   const args = ['-t', String(options.threads ?? 1), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency'];
   for (const header of options.headers ?? []) args.push('-H', header);
+  if (options.script) args.push('-s', options.script);
   args.push(options.url);
   const { stdout } = await run('wrk', args, { timeout: (options.seconds + 30) * 1000 });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
