@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { address, byteSize, configFile, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { originAddress } from '../../http/origin-address.ts';
+import { parseOriginAddress } from '../../http/origin-address.ts';
 import { replicaSetKeys } from '../../http/replica-options.ts';
 
 const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const leaf = z.union([
-  originAddress.transform((origin) => ({ name: undefined as string | undefined, replicas: [origin] })),
+  z.string().transform((replica) => ({ name: undefined as string | undefined, replicas: [replica] })),
   z.strictObject({
     name: z.string().regex(LEAF_NAME, 'leaf names use letters, digits, "_", "." and "-"').optional()
       .describe('Used in x-padda-partial, error bodies and metric labels; default leaf-<index>.'),
-    replicas: z.array(originAddress).min(1, 'a leaf needs at least one replica')
-      .describe('Copies of this leaf; each request goes to one, a hedge to another.'),
+    replicas: z.array(z.string()).min(1, 'a leaf needs at least one replica')
+      .describe('Copies of this leaf (http://host:port, host:port or unix:/path.sock); each request goes to one, a hedge to another.'),
   }),
 ]).describe('One leaf: a URL, or { name, replicas: [URL, …] } for a replicated leaf.');
 
@@ -49,16 +49,29 @@ const merge = z.discriminatedUnion('strategy', [
 ]);
 
 /** `5%` or a fraction such as 0.05. */
-const fraction = z.union([
-  z.number().min(0).max(1),
-  z.string().regex(/^\s*\d+(\.\d+)?\s*%\s*$/, 'a percentage such as 5%').transform((text) => Number(text.replace('%', '')) / 100),
-]).pipe(z.number().max(1, 'at most 100%'));
+const fraction = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  const share = typeof value === 'number' ? value : match ? Number(match[1]) / 100 : NaN;
+  if (!(share >= 0 && share <= 1)) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a share between 0 and 100% (examples: 5%, 0.05)` });
+    return z.NEVER;
+  }
+  return share;
+});
 
 /** `p95` (a percentile of the leaf's own recent latency) or a fixed duration. */
-const hedgeAfter = z.union([
-  z.string().regex(/^p\d{1,2}(\.\d+)?$/, 'a percentile such as p95').transform((text) => ({ percentile: Number(text.slice(1)) / 100 })),
-  duration.transform((ms) => ({ ms })),
-]);
+const hedgeAfter = z.union([z.number(), z.string()]).transform((value, ctx): { percentile: number } | { ms: number } => {
+  if (typeof value === 'string' && value.trim().startsWith('p')) {
+    const match = /^p(\d{1,2}(?:\.\d+)?)$/.exec(value.trim());
+    if (match) return { percentile: Number(match[1]) / 100 };
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a percentile (examples: p50, p95, p99.9)` });
+    return z.NEVER;
+  }
+  const parsed = duration.safeParse(value);
+  if (parsed.success) return { ms: parsed.data };
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+}).meta({ description: 'p50…p99.9, or a duration' });
 
 const hedge = z.strictObject({
   after: hedgeAfter.describe('Send the leaf request to another replica when the first has not answered after this: a duration, or p50…p99.9 of that leaf\'s recent latency.'),
@@ -95,6 +108,11 @@ export const scatterGatherSchema = z.strictObject({
     const name = leaf.name ?? `leaf-${index}`;
     if (names.has(name)) ctx.addIssue({ code: 'custom', path: ['leaves', index, 'name'], message: `leaf name "${name}" is used twice` });
     names.add(name);
+    // Checked here, not in the union, so a bad URL gets its own message rather than the union's "Invalid input".
+    leaf.replicas.forEach((replica, j) => {
+      const parsed = parseOriginAddress(replica);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['leaves', index, 'replicas', j], message: parsed });
+    });
   });
   const min = value.partial?.min_leaves;
   if (min !== undefined && min > value.leaves.length) {
