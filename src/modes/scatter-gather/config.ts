@@ -76,7 +76,9 @@ const hedgeAfter = z.union([z.number(), z.string()]).transform((value, ctx): { p
 const hedge = z.strictObject({
   after: hedgeAfter.describe('Send the leaf request to another replica when the first has not answered after this: a duration, or p50…p99.9 of that leaf\'s recent latency.'),
   max_extra: fraction.default(0.05).describe('Hedges never exceed this share of leaf requests (5% or 0.05).'),
-  max_per_leaf: z.number().int().min(1).max(8).default(1).describe('Hedges one leaf request may grow, one more each `after` while none has answered.'),
+  // Two by default: with one, a leaf request whose hedge is a straggler too waits for the slower of two,
+  // which at fan-out 10 and a 1 % tail is the root's p99.9; a second hedge is rare (both past `after`).
+  max_per_leaf: z.number().int().min(1).max(8).default(2).describe('Hedges one leaf request may get, one more each `after` while none has answered.'),
 }).describe('Hedged requests (The Tail at Scale): a leaf replica that is slow is raced by another.');
 
 export const scatterGatherSchema = z.strictObject({

@@ -36,7 +36,7 @@ test('the issue\'s example config loads, with its shorthands normalized', () => 
   assert.deepEqual(config.scatter, { style: 'split', param: 'q', separator: ' ' });
   assert.equal(config.leaf_timeout, 200);
   assert.deepEqual(config.partial, { min_leaves: 2 });
-  assert.deepEqual(config.hedge, { after: { percentile: 0.95 }, max_extra: 0.05, max_per_leaf: 1 });
+  assert.deepEqual(config.hedge, { after: { percentile: 0.95 }, max_extra: 0.05, max_per_leaf: 2 });
   const defaults = load('    leaves: [127.0.0.1:9000]\n    merge: { strategy: first }\n    hedge: { after: 10ms }\n');
   assert.deepEqual(defaults.scatter, { style: 'broadcast' });
   assert.equal(defaults.partial, null);
