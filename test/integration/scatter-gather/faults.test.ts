@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
+import { parseResponse, rawExchange } from '../../support/clients.ts';
 import { chunkedBytes, hang, json, raw, reset, startJsonLeaf, startJsonLeaves, status, type Behaviour, type JsonLeaf } from '../../support/json-leaf.ts';
 import { startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
 import { freePorts } from '../../support/ports.ts';
@@ -37,6 +38,7 @@ listeners:
     partial: { min_leaves: 2 }
     deadline: 400ms
     max_leaf_body: 1kb
+    max_request_body: 1kb
     eject: { failures: 0 }
   strict:
     mode: scatter-gather
@@ -174,5 +176,32 @@ describe('replicas', () => {
     assert.match(text, new RegExp(`padda_replica_up\\{listener="failover",set="half-dead",replica="127.0.0.1:\\d+"\\} 0`));
     assert.match(text, new RegExp(`padda_replica_up\\{listener="failover",set="half-dead",replica="${leaves[1]!.url}"\\} 1`));
     assert.match(text, /padda_scatter_leaf_failures_total\{listener="failover",leaf="half-dead",reason="upstream_connect_refused"\} 2/);
+  });
+});
+
+describe('bad requests', () => {
+  test('a request body over max_request_body gets 413 and the connection is closed', async () => {
+    const response = await request(`http://127.0.0.1:${partial}/search`, { method: 'POST', body: 'x'.repeat(4096) });
+    assert.equal(response.statusCode, 413);
+    assert.equal(response.headers['x-padda-error'], 'request_too_large');
+    assert.equal(response.headers.connection, 'close');
+    await response.body.dump();
+  });
+
+  test('a request body that has not arrived by the deadline gets 408', async () => {
+    const { text } = await rawExchange(partial, 'POST /search HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nonly part of it', { idleMs: 1500 });
+    const answer = parseResponse(text);
+    assert.equal(answer.status, 408);
+    assert.equal(answer.headers['x-padda-error'], 'client_body_timeout');
+  });
+
+  test('CONNECT and targets that are not a path are refused as by every HTTP mode; absolute-form targets are served', async () => {
+    assert.match((await rawExchange(partial, 'CONNECT evil.example:443 HTTP/1.1\r\nhost: evil.example:443\r\n\r\n')).text, /^HTTP\/1\.1 405 [^]*x-padda-error: connect_refused/);
+    assert.match((await rawExchange(partial, 'GET * HTTP/1.1\r\nhost: x\r\n\r\n')).text, /^HTTP\/1\.1 400 [^]*x-padda-error: bad_request_target/);
+    const before = leaves[0]!.requests.length;
+    const absolute = parseResponse((await rawExchange(partial, 'GET http://search.example/q?x=1 HTTP/1.1\r\nhost: other\r\nconnection: close\r\n\r\n')).text);
+    assert.equal(absolute.status, 200);
+    assert.equal(leaves[0]!.requests[before]!.url, '/q?x=1');
+    assert.equal(leaves[0]!.requests[before]!.headers.host, 'search.example');
   });
 });

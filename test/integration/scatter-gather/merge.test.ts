@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { curl } from '../../support/clients.ts';
+import { getOnce } from '../../support/load.ts';
 import { json, startJsonLeaves, type Behaviour, type JsonLeaf } from '../../support/json-leaf.ts';
 import { startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
 import { freePorts } from '../../support/ports.ts';
@@ -153,6 +154,32 @@ describe('merge strategies', () => {
     answer(json({ docs: [1, 2] }), json({ docs: [3] }), json({ docs: [] }));
     assert.deepEqual((await query('custom')).body, { docs: { leaves: ['leaf-0', 'leaf-1', 'leaf-2'], total: 3, missing: [] } });
   });
+});
+
+test('module: worker processes, which get the config as JSON, load the module from beside the config too', async () => {
+  const [workerAdmin, workerRoot] = await freePorts(2) as [number, number];
+  const workers = startPadda(`
+admin: { listen: 127.0.0.1:${workerAdmin} }
+workers: 2
+listeners:
+  custom:
+    mode: scatter-gather
+    listen: 127.0.0.1:${workerRoot}
+    leaves: [${leaves.map((leaf) => leaf.url).join(', ')}]
+    merge: { strategy: module, module: ./merge.mjs, path: docs }
+`, [], {}, { 'merge.mjs': MERGE_MODULE });
+  try {
+    await waitForStatus(`http://127.0.0.1:${workerAdmin}/ready`);
+    answer(json({ docs: [1] }), json({ docs: [2, 3] }), json({ docs: [] }));
+    for (let i = 0; i < 6; i++) {
+      // A fresh connection each time, so the kernel spreads them over both workers.
+      const { status, body } = await getOnce(workerRoot, '/search');
+      assert.equal(status, 200);
+      assert.deepEqual(JSON.parse(body), { docs: { leaves: ['leaf-0', 'leaf-1', 'leaf-2'], total: 3, missing: [] } });
+    }
+  } finally {
+    await workers.stop();
+  }
 });
 
 describe('scatter', () => {
