@@ -71,13 +71,14 @@ after(async () => {
   await padda.stop();
   await app.close();
   await victim.close();
-  await stuck.stop();
+  for (const socket of fillers) socket.destroy();
+  await stuck?.stop();
 });
 
 /**
- * A listener that never accepts: python listens with a backlog of 1 and
- * sleeps; once two connections fill the kernel's queue, further SYNs are
- * dropped, so a connect hangs until the connector gives up.
+ * A listener that never accepts: python listens with a backlog of 0 and
+ * sleeps; once a connection fills the kernel's accept queue, further SYNs
+ * are dropped, so a connect hangs until the connector gives up.
  */
 async function startStuckListener(): Promise<RunningServer> {
   const [port] = (await freePorts(1)) as [number];
@@ -85,13 +86,28 @@ async function startStuckListener(): Promise<RunningServer> {
     label: 'stuck-listener',
     command: 'python3',
     args: ['-c', `import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', ${port}))\ns.listen(0)\ntime.sleep(600)`],
-    ports: [],
+    // Waiting for the port connects once: that connection stays queued, unaccepted.
+    ports: [port],
     dir: await tempDir('stuck'),
   });
-  await sleep(300);
-  for (let i = 0; i < 3; i++) net.connect({ host: '127.0.0.1', port }).on('error', () => {}).unref();
-  await sleep(300);
-  return Object.assign(server, { port });
+  while (await connects(port, 300));
+  return server;
+}
+
+/** Sockets kept open so the stuck listener's queue stays full. */
+const fillers: net.Socket[] = [];
+
+function connects(port: number, withinMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ host: '127.0.0.1', port });
+    fillers.push(probe);
+    const timer = setTimeout(() => resolve(false), withinMs);
+    probe.once('connect', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    probe.on('error', () => {});
+  });
 }
 
 const url = (path: string, port = proxy) => `http://127.0.0.1:${port}${path}`;
