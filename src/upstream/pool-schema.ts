@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { address, duration } from '../config/values.ts';
 import { HASH_NAMES } from '../hash/index.ts';
-import { parseServerSpec } from './server-spec.ts';
+import { duplicateServerName } from './server-name.ts';
+import { parseServerSpec, type ServerSpec } from './server-spec.ts';
 
 /** Distributions a sharding pool can use: twemproxy's three, and padda's own. */
 export const POOL_DISTRIBUTIONS = ['ketama', 'modula', 'random', 'maglev', 'jump', 'rendezvous'] as const;
@@ -43,3 +44,9 @@ export const twemproxyPoolKeys = {
 };
 
 export type PoolServer = z.output<typeof server>;
+
+/** twemproxy refuses a pool where two servers share a name: ketama would place them as one. */
+export function refuseDuplicateServerNames(pool: { servers: ServerSpec[] }, ctx: z.RefinementCtx): void {
+  const name = duplicateServerName(pool.servers);
+  if (name !== null) ctx.addIssue({ code: 'custom', path: ['servers'], message: `two servers are named "${name}"; ketama would place them as one` });
+}

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
 import { DEFAULT_ITEM_SIZE_MAX } from '../../protocols/memcache/limits.ts';
-import { twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
-import { duplicateServerName } from '../../upstream/server-name.ts';
+import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 
 export const memcacheSchema = z
   .strictObject({
@@ -21,10 +20,7 @@ export const memcacheSchema = z
     client_max_inflight: z.number().int().min(1).default(4096).describe('Requests one client may have in flight before padda stops reading it.'),
   })
   .refine((pool) => pool.redis !== true, { message: 'mode: memcache with redis: true; drop one', path: ['redis'] })
-  .superRefine((pool, ctx) => {
-    const name = duplicateServerName(pool.servers);
-    if (name !== null) ctx.addIssue({ code: 'custom', path: ['servers'], message: `two servers are named "${name}"; ketama would place them as one` });
-  })
+  .superRefine(refuseDuplicateServerNames)
   .describe('memcached sharding ambassador, a drop-in for a twemproxy memcache pool, with the meta protocol.');
 
 export type MemcacheConfig = z.output<typeof memcacheSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
-import { twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
+import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 
 export const redisSchema = z
   .strictObject({
@@ -15,6 +15,7 @@ export const redisSchema = z
     client_max_inflight: z.number().int().min(1).default(256).describe('Commands one client may have in flight before padda stops reading it.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
   })
+  .superRefine(refuseDuplicateServerNames)
   .describe('Redis sharding ambassador, a drop-in for a twemproxy redis pool.');
 
 export type RedisConfig = z.output<typeof redisSchema>;
