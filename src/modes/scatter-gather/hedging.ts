@@ -1,8 +1,12 @@
 import type { HedgeConfig } from './config.ts';
 import { LatencyWindow } from './latency-window.ts';
 
-/** Hedges a quiet spell can save up, so a burst of stragglers after it is hedged too. */
-const BURST = 10;
+/**
+ * A quiet spell saves up the hedges of this many first leaf requests, so a
+ * burst of stragglers after it is hedged too (stragglers come in bursts: a
+ * leaf's GC pause delays every request in flight to it).
+ */
+const SAVED_REQUESTS = 1000;
 /** Tokens are counted in millionths, so twenty 5% shares make exactly one hedge. */
 const ONE = 1_000_000;
 
@@ -19,6 +23,7 @@ export class HedgePolicy {
   private readonly fixedMs: number | null;
   private readonly quantile: number;
   private readonly earn: number;
+  private readonly saved: number;
   private tokens = 0;
 
   constructor(config: HedgeConfig) {
@@ -26,6 +31,7 @@ export class HedgePolicy {
     this.fixedMs = 'ms' in config.after ? config.after.ms : null;
     this.quantile = 'percentile' in config.after ? config.after.percentile : 0;
     this.earn = Math.round(config.max_extra * ONE);
+    this.saved = Math.max(ONE, this.earn * SAVED_REQUESTS);
   }
 
   /** A window for one leaf's latency, when `after` is a percentile. */
@@ -40,7 +46,7 @@ export class HedgePolicy {
 
   /** A first leaf request went out: it earns its share of a hedge. */
   sent(): void {
-    this.tokens = Math.min(BURST * ONE, this.tokens + this.earn);
+    this.tokens = Math.min(this.saved, this.tokens + this.earn);
   }
 
   /** Takes one hedge from the budget; false when it is spent. */
