@@ -99,6 +99,10 @@ export class TlsTerminator {
     raw.on('error', () => raw.destroy());
     this.pending.set(raw, setTimeout(() => this.expire(raw), this.options.handshakeTimeout));
     raw.once('close', () => this.settle(raw));
+    // Listening sockets allow half-open (for the tcp mode). Before and during a handshake a FIN
+    // must close the socket, or a client that leaves mid-hello holds it until the deadline;
+    // TLS itself has no half-close to keep (close_notify ends both directions in TLS 1.2).
+    raw.allowHalfOpen = false;
     raw.once('data', (chunk: Buffer) => {
       raw.pause();
       if (looksLikePlainHttp(chunk[0]!)) {

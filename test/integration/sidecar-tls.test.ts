@@ -329,6 +329,22 @@ describe('faults and redirects', () => {
     assert.ok(held >= 900 && held < 2500, `trickling client held ${held} ms`);
   });
 
+  test('a client that half-closes mid-hello is let go at once, not held to the deadline', async () => {
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: ports.tls }, () => {
+        socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x50, 0x01]));
+        setTimeout(() => socket.end(), 50);
+      });
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+      socket.once('close', () => resolve());
+    });
+    assert.ok(Date.now() - started < 700, `held ${Date.now() - started} ms`);
+    const stats = await (await fetch(`http://127.0.0.1:${ports.admin}/stats`)).json() as { listeners: { web: { workers: { main: { tls: { handshaking: number } } } } } };
+    assert.equal(stats.listeners.web.workers.main.tls.handshaking, 0);
+  });
+
   test('redirect_http answers 308 to the same path over https', async () => {
     const result = await curl(['-i', `http://127.0.0.1:${ports.redirect}/some/path?q=1`]);
     const response = parseResponse(result.stdout);
