@@ -24,6 +24,8 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
+/** Absolute: padda runs in a temp dir of its own and writes its profile on exit. */
+const PROFILE_DIR = new URL('./profiles/', import.meta.url).pathname;
 const requests = Number(values.requests);
 
 const shards = await Promise.all([startRedis(), startRedis(), startRedis()]);
@@ -38,7 +40,7 @@ ${shards.map((s) => `   - 127.0.0.1:${s.port}:1`).join('\n')}
 const nutcracker = await startNutcracker(`alpha:\n${pool(twemPort)}`);
 const paddaConfig = (port: number, admin: number, workers: number) =>
   `admin: { listen: 127.0.0.1:${admin} }\nworkers: ${workers}\nlog: { level: warn }\nlisteners:\n  alpha:\n    mode: redis\n${pool(port).replace(/^/gm, '  ')}`;
-const padda = await startPaddaServer(paddaConfig(paddaPort, admin1, 1), [paddaPort], 'padda', values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []);
+const padda = await startPaddaServer(paddaConfig(paddaPort, admin1, 1), [paddaPort], 'padda', values.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
 const padda2 = await startPaddaServer(paddaConfig(padda2Port, admin2, 2), [padda2Port], 'padda-2w');
 
 const targets: Record<string, number> = { direct: shards[0]!.port, nutcracker: twemPort, padda: paddaPort, 'padda-2w': padda2Port };
@@ -69,5 +71,5 @@ try {
 if (values.profile) {
   const { topFrames } = await import('./support/cpu-profile.ts');
   console.log('\npadda (1 worker) CPU profile, top self time:');
-  for (const line of topFrames('bench/profiles')) console.log(`  ${line}`);
+  for (const line of topFrames(PROFILE_DIR)) console.log(`  ${line}`);
 }
