@@ -1,7 +1,8 @@
 /**
- * padda's resident memory as a sidecar (one worker): idle; holding 10k idle
- * keep-alive client connections, plain and TLS (each has done one request);
- * and streaming 1 GiB to a reader slower than the upstream. RSS is read
+ * padda's resident memory as a sidecar (one worker): idle; streaming 1 GiB
+ * to a reader slower than the upstream; holding 10k idle keep-alive client
+ * connections, plain and then TLS (each has done one request). In that order,
+ * since RSS rarely shrinks back after a peak. RSS is read
  * from /proc; the process is the real daemon.
  *
  *   npx node bench/http-memory.ts [--connections 10000]
@@ -9,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
@@ -39,8 +41,8 @@ listeners:
 `, [plainPort, tlsPort]);
 
 /** Opens `n` connections that each complete one keep-alive request and then stay open, idle. */
-async function holdIdle(n: number, open: () => import('node:net').Socket): Promise<import('node:net').Socket[]> {
-  const sockets: import('node:net').Socket[] = [];
+async function holdIdle(n: number, open: () => net.Socket): Promise<net.Socket[]> {
+  const sockets: net.Socket[] = [];
   const batch = 200;
   for (let i = 0; i < n; i += batch) {
     await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => new Promise<void>((resolve, reject) => {
@@ -59,20 +61,6 @@ try {
   const idle = rssOf(padda.pid);
   console.log(`idle:                                  ${mib(idle)}`);
 
-  const net = await import('node:net');
-  const plain = await holdIdle(count, () => net.connect({ host: '127.0.0.1', port: plainPort }));
-  await sleep(2000);
-  console.log(`${count} idle keep-alive connections:     ${mib(rssOf(padda.pid))}`);
-  for (const socket of plain) socket.destroy();
-  await sleep(2000);
-
-  const secure = await holdIdle(count, () => tls.connect({ host: '127.0.0.1', port: tlsPort, rejectUnauthorized: false }));
-  await sleep(2000);
-  console.log(`${count} idle TLS keep-alive connections: ${mib(rssOf(padda.pid))}`);
-  for (const socket of secure) socket.destroy();
-  await sleep(2000);
-
-  const before = rssOf(padda.pid);
   const rss = sampleRss(padda.pid, 100);
   const gib = 1024 ** 3;
   const rate = 300 * 1024 * 1024;
@@ -89,7 +77,19 @@ try {
     }).on('error', reject);
   });
   const samples = rss.stop();
-  console.log(`1 GiB to a reader at 300 MiB/s:        ${mib(before)} before, ${mib(Math.max(...samples))} peak, ${mib(samples.at(-1)!)} after`);
+  console.log(`1 GiB to a reader at 300 MiB/s:        ${mib(samples[0]!)} before, ${mib(Math.max(...samples))} peak, ${mib(samples.at(-1)!)} after`);
+
+  const plain = await holdIdle(count, () => net.connect({ host: '127.0.0.1', port: plainPort }));
+  await sleep(2000);
+  console.log(`${count} idle keep-alive connections:     ${mib(rssOf(padda.pid))}`);
+  for (const socket of plain) socket.destroy();
+  await sleep(2000);
+
+  const secure = await holdIdle(count, () => tls.connect({ host: '127.0.0.1', port: tlsPort, rejectUnauthorized: false }));
+  await sleep(2000);
+  console.log(`${count} idle TLS keep-alive connections: ${mib(rssOf(padda.pid))}`);
+  for (const socket of secure) socket.destroy();
+  await sleep(2000);
 } finally {
   await padda.stop();
   await app.close();
