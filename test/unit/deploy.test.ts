@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { configSchema } from '../../src/cli/config.ts';
-import { loadConfigText } from '../../src/config/load.ts';
+import { loadConfigFile, loadConfigText } from '../../src/config/load.ts';
 
 const DIR = new URL('../../deploy/', import.meta.url);
 
@@ -18,10 +20,17 @@ for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml'))) {
       const manifest = doc.toJS() as { kind?: string; data?: Record<string, string> };
       assert.ok(manifest.kind, 'manifest without kind');
       if (manifest.kind !== 'ConfigMap') continue;
-      for (const [key, text] of Object.entries(manifest.data ?? {})) {
-        if (!key.endsWith('.yaml') && !key.endsWith('.yml')) continue;
-        loadConfigText(configSchema, `deploy/${file}#${key}`, text, {});
-        configs++;
+      // As the pod sees it: every key a file in one directory, so files a config names beside it (a merge module) are found.
+      const mounted = fs.mkdtempSync(path.join(os.tmpdir(), 'padda-configmap-'));
+      try {
+        for (const [key, text] of Object.entries(manifest.data ?? {})) fs.writeFileSync(path.join(mounted, key), text);
+        for (const key of Object.keys(manifest.data ?? {})) {
+          if (!key.endsWith('.yaml') && !key.endsWith('.yml')) continue;
+          loadConfigFile(configSchema, path.join(mounted, key), {});
+          configs++;
+        }
+      } finally {
+        fs.rmSync(mounted, { recursive: true, force: true });
       }
     }
     // A manifest that runs padda must carry its config; backends-only manifests (a StatefulSet of shards) need none.
