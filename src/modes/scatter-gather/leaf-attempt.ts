@@ -71,8 +71,10 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
       this.fail(`status_${statusCode}`);
       return;
     }
-    const length = Number(headers['content-length']);
-    if (length > this.call.gather.root.maxLeafBody) this.fail('too_large');
+    const encoding = headers['content-encoding'];
+    // Asked for identity (see askForIdentity); a leaf that compresses anyway cannot be parsed.
+    if (encoding !== undefined && encoding !== 'identity') this.fail('encoded_answer');
+    else if (Number(headers['content-length']) > this.call.gather.root.maxLeafBody) this.fail('too_large');
   }
 
   onResponseData(_controller: Controller, chunk: Buffer): void {

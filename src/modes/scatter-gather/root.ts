@@ -97,6 +97,7 @@ export class ScatterGatherRoot implements ModeHandler {
       return;
     }
     const head = buildRequestHead(request, resolved.authority, this.head);
+    askForIdentity(head.headers);
     const gather = new Gather(this, method, response, head.headers, head.requestId, started);
     if (!head.hasBody) {
       gather.scatter(targets, null);
@@ -162,4 +163,18 @@ export class ScatterGatherRoot implements ModeHandler {
       leaves: this.sets.map((set) => ({ leaf: set.name, ...set.stats() })),
     };
   }
+}
+
+/**
+ * The root parses every leaf answer, so leaves must not compress them:
+ * the client's Accept-Encoding (for the root's answer) becomes `identity`.
+ */
+function askForIdentity(headers: string[]): void {
+  for (let i = 2; i < headers.length; i += 2) {
+    if (headers[i]!.length === 15 && headers[i]!.toLowerCase() === 'accept-encoding') {
+      headers.splice(i, 2);
+      i -= 2;
+    }
+  }
+  headers.push('accept-encoding', 'identity');
 }

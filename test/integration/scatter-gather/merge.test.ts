@@ -188,7 +188,7 @@ describe('scatter', () => {
     const before = leaves.map((leaf) => leaf.requests.length);
     // curl, because undici will not send a Connection header naming another header.
     const { code } = await curl([`http://127.0.0.1:${port.union}/search?q=a%20b&page=2`, '-H', 'x-forwarded-for: 203.0.113.7', '-H', 'x-real-ip: 6.6.6.6',
-      '-H', 'connection: keep-alive, x-secret', '-H', 'x-secret: s', '-H', 'host: search.example']);
+      '-H', 'connection: keep-alive, x-secret', '-H', 'x-secret: s', '-H', 'host: search.example', '-H', 'accept-encoding: gzip, br']);
     assert.equal(code, 0);
     const got = leaves.map((leaf, i) => leaf.requests[before[i]!]!);
     for (const request of got) {
@@ -199,6 +199,7 @@ describe('scatter', () => {
       assert.equal(request.headers['x-real-ip'], '127.0.0.1');
       assert.equal(request.headers['x-forwarded-proto'], 'http');
       assert.equal(request.headers['x-secret'], undefined, 'named by Connection: hop-by-hop');
+      assert.equal(request.headers['accept-encoding'], 'identity', 'the root parses the answers: no compression');
       assert.equal(request.headers['x-request-id'], got[0]!.headers['x-request-id']);
     }
   });
