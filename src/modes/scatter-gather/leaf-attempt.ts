@@ -64,7 +64,7 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
     if (this.settled) controller.abort(new LeafCancelled());
   }
 
-  onResponseStart(controller: Controller, statusCode: number, headers: ResponseHeaders): void {
+  onResponseStart(_controller: Controller, statusCode: number, headers: ResponseHeaders): void {
     if (this.settled || statusCode < 200) return;
     this.status = statusCode;
     if (statusCode >= 300) {
