@@ -116,6 +116,9 @@ export const scatterGatherSchema = z.strictObject({
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['leaves', index, 'replicas', j], message: parsed });
     });
   });
+  if (value.pool.failure_limit !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['pool', 'failure_limit'], message: 'leaf replicas are ejected by the eject block (eject.failures, eject.time)' });
+  }
   const min = value.partial?.min_leaves;
   if (min !== undefined && min > value.leaves.length) {
     ctx.addIssue({ code: 'custom', path: ['partial', 'min_leaves'], message: `there are only ${value.leaves.length} leaves` });

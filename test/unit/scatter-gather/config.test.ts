@@ -64,11 +64,13 @@ test('mistakes are named at their line', () => {
     deadline: 100ms
     leaf_timeout: 1s
     partial: { min_leaves: 3 }
+    pool: { failure_limit: 2 }
 `).join('\n');
   assert.match(semantic, /leaves\[1\]\.name: leaf name "leaf-0" is used twice/);
   assert.match(semantic, /leaves\[1\]\.replicas\[1\]: upstream "http:\/\/c:80\/path" must not have a path/);
   assert.match(semantic, /leaf_timeout: a leaf cannot take longer than the deadline/);
   assert.match(semantic, /partial\.min_leaves: there are only 2 leaves/);
+  assert.match(semantic, /pool\.failure_limit: leaf replicas are ejected by the eject block/);
 });
 
 test('a merge module that does not exist is a problem at its line', () => {
