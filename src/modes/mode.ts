@@ -43,7 +43,13 @@ export interface ModeDefinition<Config extends ListenerConfigBase = ListenerConf
   name: string;
   /** A strict object schema whose `mode` is the literal `name`. */
   schema: z.ZodType<Config>;
-  create(config: Config, context: ModeContext): ModeHandler;
+  /**
+   * Builds the handler. Modes load their implementation here, lazily, so a
+   * process pays (in memory and start time) only for the modes its config
+   * uses: the HTTP modes' undici, TLS and proxy code stay out of a redis
+   * ambassador.
+   */
+  create(config: Config, context: ModeContext): ModeHandler | Promise<ModeHandler>;
   /** For modes that place keys on servers: where a key lives, for `padda route`. */
   keyLocator?(config: Config): (key: Uint8Array) => string;
 }

@@ -56,7 +56,7 @@ export class Runtime {
       for (const [name, listenerConfig] of wanted) {
         const key = JSON.stringify(listenerConfig);
         if (this.running.get(name)?.key === key) continue;
-        changes.push({ name, config: listenerConfig, key, handler: this.createHandler(name, listenerConfig) });
+        changes.push({ name, config: listenerConfig, key, handler: await this.createHandler(name, listenerConfig) });
       }
     } catch (error) {
       for (const change of changes) change.handler.destroy();
@@ -157,7 +157,7 @@ export class Runtime {
     }
   }
 
-  private createHandler(name: string, config: ListenerConfigBase): ModeHandler {
+  private createHandler(name: string, config: ListenerConfigBase): ModeHandler | Promise<ModeHandler> {
     const mode = findMode(config.mode);
     if (!mode) throw new Error(`unknown mode ${config.mode}`);
     const log = this.log.child({ listener: name, mode: config.mode });
