@@ -16,20 +16,17 @@ import { startMemcached, startNutcracker } from '../test/support/servers.ts';
 import { startPaddaServer } from './support/padda.ts';
 import { printTable, type Row } from './support/report.ts';
 import type { LoadSample } from './support/wrk.ts';
+import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '8' },
-    connections: { type: 'string', default: '50' },
+    ...LOAD_OPTIONS,
     workers: { type: 'string', default: '1' },
     prof: { type: 'string' },
   },
 });
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
+const { rounds, seconds, connections } = loadSettings(values);
 const KEYS = 10_000;
 const GENERATOR = new URL('./support/memcache-load.ts', import.meta.url).pathname;
 

@@ -24,18 +24,15 @@ import { startPaddaServer } from './support/padda.ts';
 import { printTable, type Row } from './support/report.ts';
 import { wrk } from './support/wrk.ts';
 import { zipf } from './support/zipf.ts';
+import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '8' },
-    connections: { type: 'string', default: '50' },
+    ...LOAD_OPTIONS,
     profile: { type: 'boolean', default: false },
   },
 });
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
+const { rounds, seconds, connections } = loadSettings(values);
 const payload = 'x'.repeat(1024);
 const ZIPF_SHARDS = 10;
 const ZIPF_REQUESTS = 40_000;

@@ -15,13 +15,12 @@ import { startNginx, startProcess, tempDir, type RunningServer } from '../test/s
 import { startPaddaServer } from './support/padda.ts';
 import { printTable, type Row } from './support/report.ts';
 import { wrk } from './support/wrk.ts';
+import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } },
+  options: LOAD_OPTIONS,
 });
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
+const { rounds, seconds, connections } = loadSettings(values);
 const payload = 'x'.repeat(1024);
 
 const [backendPort, haproxyPort, paddaPort, adminPort] = (await freePorts(4)) as [number, number, number, number];
