@@ -152,11 +152,6 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     if (failure && !wasIdle) this.events.failed(reason, failed.length);
   }
 
-  /** Closes when idle, e.g. a removed listener; requests in flight still get their replies first. */
-  close(): void {
-    if (this.queue.length === 0) this.socket?.end();
-  }
-
   private opened(): void {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;

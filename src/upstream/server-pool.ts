@@ -148,11 +148,6 @@ export class ServerPool<T extends InFlight> {
     if (this.options.preconnect) for (const server of this.servers) for (const c of server.connections) c.connect();
   }
 
-  /** Whether a server takes part in the distribution now. */
-  isLive(index: number): boolean {
-    return this.servers[index]!.ejectedUntil === 0;
-  }
-
   liveCount(): number {
     let live = 0;
     for (const server of this.servers) if (server.ejectedUntil === 0) live++;
@@ -173,12 +168,6 @@ export class ServerPool<T extends InFlight> {
   congested(): boolean {
     for (const server of this.servers) for (const c of server.connections) if (c.congested) return true;
     return false;
-  }
-
-  connectedCount(): number {
-    let count = 0;
-    for (const server of this.servers) for (const c of server.connections) if (c.connected) count++;
-    return count;
   }
 
   close(): void {

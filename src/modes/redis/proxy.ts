@@ -128,7 +128,7 @@ export class RedisProxy implements ModeHandler {
   }
 
   notReadyReason(): string | null {
-    return this.anyLiveServer() === NO_SERVER ? 'every server is ejected' : null;
+    return this.pool.liveCount() === 0 ? 'every server is ejected' : null;
   }
 
   drain(): Promise<void> {
