@@ -1,3 +1,4 @@
+import { CountersByLabel } from './counters-by-label.ts';
 import type { Counter, Gauge, Histogram, Registry } from './registry.ts';
 
 /**
@@ -11,14 +12,11 @@ export class ListenerMetrics {
   readonly receivedBytes: Counter;
   readonly sentBytes: Counter;
   readonly duration: Histogram;
-  private readonly registry: Registry;
-  private readonly labels: { listener: string; mode: string };
-  private readonly errorCounters = new Map<string, Counter>();
+  private readonly errors: CountersByLabel;
 
   constructor(registry: Registry, listener: string, mode: string) {
-    this.registry = registry;
-    this.labels = { listener, mode };
-    const labels = this.labels;
+    const labels = { listener, mode };
+    this.errors = new CountersByLabel(registry, 'padda_listener_errors_total', 'Errors by reason.', labels, 'reason');
     this.connections = registry.counter('padda_listener_connections_total', 'Client connections accepted.', labels);
     this.activeConnections = registry.gauge('padda_listener_connections_active', 'Client connections open now.', labels);
     this.requests = registry.counter('padda_listener_requests_total', 'Requests handled (for tcp: connections proxied).', labels);
@@ -31,13 +29,8 @@ export class ListenerMetrics {
     );
   }
 
-  /** Counts an error by reason; a reason's counter is made on its first use, off the hot path. */
+  /** Counts an error by reason. */
   error(reason: string): void {
-    let counter = this.errorCounters.get(reason);
-    if (!counter) {
-      counter = this.registry.counter('padda_listener_errors_total', 'Errors by reason.', { ...this.labels, reason });
-      this.errorCounters.set(reason, counter);
-    }
-    counter.value++;
+    this.errors.inc(reason);
   }
 }

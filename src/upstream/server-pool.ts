@@ -1,8 +1,11 @@
 import type { Logger } from '../log.ts';
-import type { Counter, Gauge, Histogram, Registry } from '../metrics/registry.ts';
+import type { Registry } from '../metrics/registry.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
+import { ServerMetrics } from './server-metrics.ts';
 import { ServerConnection, type ConnectionOptions } from './server-connection.ts';
 import type { ServerSpec } from './server-spec.ts';
+
+export { ServerMetrics };
 
 export interface PoolOptions extends ConnectionOptions {
   /** Connections per server; a client always uses the same one, so its commands stay in order. */
@@ -13,49 +16,6 @@ export interface PoolOptions extends ConnectionOptions {
   /** Consecutive failures that eject a server. */
   failureLimit: number;
   preconnect: boolean;
-}
-
-/** Per-server series, labelled with the listener and the server as written in the config. */
-export class ServerMetrics {
-  readonly requests: Counter;
-  readonly duration: Histogram;
-  readonly ejected: Gauge;
-  readonly ejections: Counter;
-  readonly ejectedAt: Gauge;
-  readonly failedRequests: Counter;
-  readonly connected: Gauge;
-  readonly inFlight: Gauge;
-  readonly sentBytes: Counter;
-  readonly receivedBytes: Counter;
-  readonly unsentBytes: Gauge;
-  private readonly registry: Registry;
-  private readonly labels: { listener: string; server: string };
-  private readonly errorCounters = new Map<string, Counter>();
-
-  constructor(registry: Registry, listener: string, server: string) {
-    this.registry = registry;
-    this.labels = { listener, server };
-    this.requests = registry.counter('padda_server_requests_total', 'Requests sent to a backend server.', this.labels);
-    this.duration = registry.histogram('padda_server_request_duration_seconds', 'Time from sending a request to its reply.', this.labels);
-    this.ejected = registry.gauge('padda_server_ejected', '1 while the server is ejected from the distribution.', this.labels);
-    this.ejectedAt = registry.gauge('padda_server_ejected_at_microseconds', 'When the server was last ejected (µs since the epoch, as twemproxy reports it); 0 if never.', this.labels);
-    this.ejections = registry.counter('padda_server_ejections_total', 'Times the server was ejected.', this.labels);
-    this.failedRequests = registry.counter('padda_server_failed_requests_total', 'Requests failed because their server connection failed.', this.labels);
-    this.connected = registry.gauge('padda_server_connections', 'Open connections to the server.', this.labels);
-    this.inFlight = registry.gauge('padda_server_in_flight_requests', 'Requests sent or queued to the server, not yet answered.', this.labels);
-    this.sentBytes = registry.counter('padda_server_sent_bytes_total', 'Bytes sent to the server.', this.labels);
-    this.receivedBytes = registry.counter('padda_server_received_bytes_total', 'Bytes received from the server.', this.labels);
-    this.unsentBytes = registry.gauge('padda_server_unsent_bytes', 'Bytes waiting to be written to the server.', this.labels);
-  }
-
-  error(reason: string): void {
-    let counter = this.errorCounters.get(reason);
-    if (!counter) {
-      counter = this.registry.counter('padda_server_errors_total', 'Server failures by reason.', { ...this.labels, reason });
-      this.errorCounters.set(reason, counter);
-    }
-    counter.value++;
-  }
 }
 
 export interface ServerState<T extends InFlight> {

@@ -1,7 +1,7 @@
 import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-reader.ts';
 import { arrayReply, errorReply, integerReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
-import type { ServerMetrics } from '../../upstream/server-pool.ts';
+import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { CommandMetrics } from './command-metrics.ts';
 import { Kind } from './command-kind.ts';
 
