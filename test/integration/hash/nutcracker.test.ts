@@ -13,7 +13,7 @@ import {
   buildDistribution, createRouter, HASH_NAMES, twemproxyServerName, type HashName, type KeyRouter,
 } from '../../../src/hash/index.ts';
 import { countLines, exchange, memcachedHas, redisKeyOwners } from '../../support/key-location.ts';
-import { freePorts } from '../../support/ports.ts';
+import { freeLoopbackHosts, freePorts } from '../../support/ports.ts';
 import { startMemcached, startNutcracker, startRedis, type RunningServer } from '../../support/servers.ts';
 import { rng } from '../../unit/hash/keys.ts';
 
@@ -202,18 +202,4 @@ function proxyClient(port: number): Redis {
   return new Redis({
     host: '127.0.0.1', port, protocol: 2, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 0,
   });
-}
-
-/** Loopback addresses (127.x.y.z) where `port` is free, so tests can use fixed ports like 11211. */
-async function freeLoopbackHosts(count: number, port: number): Promise<string[]> {
-  const hosts: string[] = [];
-  while (hosts.length < count) {
-    const host = `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer().once('error', () => resolve(false));
-      server.listen({ host, port }, () => server.close(() => resolve(true)));
-    });
-    if (free && !hosts.includes(host)) hosts.push(host);
-  }
-  return hosts;
 }
