@@ -21,8 +21,12 @@ export interface ConnectionOptions {
   /** ms; applies to connecting and to every reply. 0 waits forever (twemproxy's default). */
   timeout: number;
   tcpKeepalive: boolean;
-  /** Commands sent first on every new connection (AUTH, SELECT), with requests that check their replies. */
-  handshake?: () => Array<{ bytes: Buffer; request: InFlight }>;
+  /**
+   * Commands sent first on every new connection (AUTH, SELECT), with the
+   * requests that read their replies; a request calls `refuse` when its reply
+   * says the connection cannot be used, and the connection fails.
+   */
+  handshake?: (refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>;
 }
 
 /**
@@ -92,6 +96,10 @@ export class ServerConnection<T extends InFlight> implements Flushable {
 
   connect(): void {
     if (this.socket !== null) return;
+    // The framer is cleared here, not in reset(): a reset can happen while the
+    // framer is mid-chunk (a refused handshake), and the rest of that chunk is
+    // read into an empty queue before the framer gets back control.
+    this.framer.reset();
     const server = this.server;
     const socket = server.path
       ? net.connect({ path: server.path })
@@ -142,7 +150,6 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     this.connectTimer = null;
     socket.removeAllListeners('data');
     socket.destroy();
-    this.framer.reset();
     this.outgoing = [];
     this.outgoingBytes = 0;
     this.closedSent += socket.bytesWritten;
@@ -156,7 +163,11 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.open = true;
-    const handshake = this.options.handshake?.() ?? [];
+    const socket = this.socket;
+    const refuse = (reason: string) => {
+      if (this.socket === socket) this.reset(`${this.server.label}: ${reason}`);
+    };
+    const handshake = this.options.handshake?.(refuse) ?? [];
     if (handshake.length > 0) {
       // AUTH and SELECT must reach the server before anything queued while connecting.
       const waiting = this.queue.drainAll();

@@ -3,7 +3,6 @@ import type { Logger } from '../../log.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter } from '../../metrics/registry.ts';
 import type { CommandArguments } from '../../protocols/resp/command-arguments.ts';
-import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
 import type { ConnectionOptions } from '../../upstream/server-connection.ts';
@@ -12,23 +11,9 @@ import { createShardedPool, serverStats } from '../../upstream/sharded-pool.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { RedisClient } from './client.ts';
 import { CommandMetricsTable } from './command-metrics.ts';
-import { InternalRequest } from './pinned.ts';
+import { redisHandshake } from './handshake.ts';
 import { RespFramer } from './resp-framer.ts';
 import type { RedisConfig } from './schema.ts';
-
-/** AUTH and SELECT as a client would send them, for the handshake on every server connection. */
-function command(...words: string[]): Buffer {
-  const argStart = new Int32Array(words.length);
-  const argEnd = new Int32Array(words.length);
-  const buffer = Buffer.from(words.join(''));
-  let at = 0;
-  words.forEach((word, i) => {
-    argStart[i] = at;
-    at += Buffer.byteLength(word);
-    argEnd[i] = at;
-  });
-  return encodeCommand({ buffer, argc: words.length, argStart, argEnd });
-}
 
 /**
  * The `redis` mode: a sharding ambassador in front of a pool of Redis
@@ -57,13 +42,11 @@ export class RedisProxy implements ModeHandler {
     this.metrics = context.metrics;
     this.commandMetrics = new CommandMetricsTable(context.registry, context.listener);
     this.fragments = context.registry.counter('padda_pool_fragments_total', 'Sub-requests made by splitting multi-key commands across servers.', { listener: context.listener });
-    const handshake: Buffer[] = [];
-    if (config.redis_auth !== undefined) handshake.push(command('AUTH', config.redis_auth));
-    if (config.redis_db !== 0) handshake.push(command('SELECT', String(config.redis_db)));
+    const handshake = redisHandshake(config.redis_auth, config.redis_db);
     this.connectionOptions = {
       timeout: config.timeout,
       tcpKeepalive: config.tcpkeepalive,
-      ...(handshake.length > 0 ? { handshake: () => handshake.map((bytes) => ({ bytes, request: new InternalRequest() })) } : {}),
+      ...(handshake ? { handshake } : {}),
     };
     ({ pool: this.pool, router: this.router } = createShardedPool<InFlight>(
       config,

@@ -1,0 +1,47 @@
+import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
+import type { InFlight } from '../../upstream/in-flight.ts';
+
+/** A command as a client would send it, from whole words. */
+function command(...words: string[]): Buffer {
+  const buffer = Buffer.from(words.join(''));
+  const argStart = new Int32Array(words.length);
+  const argEnd = new Int32Array(words.length);
+  let at = 0;
+  words.forEach((word, i) => {
+    argStart[i] = at;
+    at += Buffer.byteLength(word);
+    argEnd[i] = at;
+  });
+  return encodeCommand({ buffer, argc: words.length, argStart, argEnd });
+}
+
+/**
+ * The reply to AUTH or SELECT on a new server connection. An error means
+ * every command behind it would fail with NOAUTH or land in the wrong
+ * database, so the connection is failed (and counts toward ejection).
+ */
+class HandshakeReply implements InFlight {
+  sentAt = 0;
+  private readonly step: string;
+  private readonly refuse: (reason: string) => void;
+
+  constructor(step: string, refuse: (reason: string) => void) {
+    this.step = step;
+    this.refuse = refuse;
+  }
+
+  reply(bytes: Buffer): void {
+    if (bytes[0] === 0x2d) this.refuse(`${this.step} refused: ${bytes.toString('utf8', 1).trim()}`);
+  }
+
+  fail(): void {}
+}
+
+/** The handshake every server connection of a redis listener starts with: AUTH redis_auth, SELECT redis_db. */
+export function redisHandshake(auth: string | undefined, db: number): ((refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>) | undefined {
+  const steps: Array<{ name: string; bytes: Buffer }> = [];
+  if (auth !== undefined) steps.push({ name: 'AUTH', bytes: command('AUTH', auth) });
+  if (db !== 0) steps.push({ name: `SELECT ${db}`, bytes: command('SELECT', String(db)) });
+  if (steps.length === 0) return undefined;
+  return (refuse) => steps.map(({ name, bytes }) => ({ bytes, request: new HandshakeReply(name, refuse) }));
+}
