@@ -8,10 +8,9 @@
 import { Bench } from 'tinybench';
 import xxhash from 'xxhash-wasm';
 import {
-  buildDistribution, createRouter, DISTRIBUTION_KINDS, hashFunction, wasmHashFunction, type HashName,
+  buildDistribution, createRouter, DISTRIBUTION_KINDS, hashFunction, wasmHashBatch, wasmHashFunction,
 } from '../src/hash/index.ts';
-import { wasmHashBatch } from '../src/hash/wasm.ts';
-import { printPerItem } from './report.ts';
+import { printPerItem } from './support/scan-bench.ts';
 
 const BATCH = 256; // keys per event-loop turn, a busy pipelined connection
 const TIME = Number(process.env.BENCH_MS ?? 400);
@@ -46,7 +45,8 @@ for (const size of [8, 32, 128]) {
     for (let i = 0; i < BATCH; i++) sink ^= oracle.h32Raw(buf.subarray(spans[2 * i], spans[2 * i + 1]));
   });
   await bench.run();
-  printPerItem(`hash, ${size}-byte keys (batches of ${BATCH})`, bench, BATCH);
+  console.log(`\nhash, ${size}-byte keys (batches of ${BATCH})`);
+  printPerItem(bench, BATCH, 'key');
 }
 
 // Routing a batch: hash + lookup, what the redis mode does per event-loop turn.
@@ -64,7 +64,8 @@ for (const size of [8, 32, 128]) {
       .add(`${hash}/${kind} JS routeBatch`, () => js.routeBatch(buf, spans, BATCH, routed));
   }
   await bench.run();
-  printPerItem(`route, ${size}-byte keys, 10 servers (batches of ${BATCH})`, bench, BATCH);
+  console.log(`\nroute, ${size}-byte keys, 10 servers (batches of ${BATCH})`);
+  printPerItem(bench, BATCH, 'key');
 }
 
 // Lookups per distribution: pick() on precomputed hashes.
@@ -79,6 +80,7 @@ for (const size of [8, 32, 128]) {
     });
   }
   await bench.run();
-  printPerItem('lookups (JS pick), 10 servers with weights 1..3', bench, hashes.length, 'lookup');
+  console.log('\nlookups (JS pick), 10 servers with weights 1..3');
+  printPerItem(bench, hashes.length, 'lookup');
 }
 if (sink === 0.5) console.log(sink);
