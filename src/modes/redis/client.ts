@@ -177,7 +177,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
     switch (kind) {
       case Kind.KEYED:
       case Kind.PUBLISH:
-        return this.keyed(command, args);
+        return this.keyed(command, kind, args);
       case Kind.MGET:
       case Kind.MSET:
       case Kind.SUM:
@@ -196,13 +196,13 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   }
 
   /** The one server every key of the command maps to; NO_SERVER, KEYS_DIFFER or NO_KEY otherwise. */
-  private serverOf(command: RedisCommand, args: RequestScanner): number {
+  private serverOf(command: RedisCommand, kind: number, args: RequestScanner): number {
     const keys = this.keys;
-    const count = keys.find(command, args, commandKind(command) === Kind.PUBLISH || commandKind(command) === Kind.SUBSCRIBE);
+    const count = keys.find(command, args, kind === Kind.PUBLISH || kind === Kind.SUBSCRIBE);
     const router = this.proxy.router;
     if (count === 0) {
       // PUBLISH's channel is not a key in COMMAND INFO; it routes by its channel like a key.
-      return commandKind(command) === Kind.PUBLISH ? router.route(args.buffer, args.argStart[1]!, args.argEnd[1]!) : NO_KEY;
+      return kind === Kind.PUBLISH ? router.route(args.buffer, args.argStart[1]!, args.argEnd[1]!) : NO_KEY;
     }
     const first = router.route(args.buffer, args.argStart[keys.indexes[0]!]!, args.argEnd[keys.indexes[0]!]!);
     for (let i = 1; i < count; i++) {
@@ -212,8 +212,8 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
     return first;
   }
 
-  private keyed(command: RedisCommand, args: RequestScanner): void {
-    const server = this.serverOf(command, args);
+  private keyed(command: RedisCommand, kind: number, args: RequestScanner): void {
+    const server = this.serverOf(command, kind, args);
     if (server < 0) return this.local(this.routingError(server, command));
     const request = this.enqueue(command);
     this.sendShared(server, request, args.buffer.subarray(args.start, args.end));
@@ -292,7 +292,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       }
       case 'watch': {
         if (tx !== null) return this.local(errorReply('ERR WATCH inside MULTI is not allowed'));
-        const server = this.serverOf(command, args);
+        const server = this.serverOf(command, Kind.TRANSACTION, args);
         if (server < 0) return this.local(this.routingError(server, command));
         if (this.watching >= 0 && this.watching !== server) return this.local(CROSS_SERVER(command.name));
         this.watching = server;
@@ -310,11 +310,12 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   private inTransaction(command: RedisCommand, args: RequestScanner): void {
     const tx = this.transaction!;
     const bytes = args.buffer.subarray(args.start, args.end);
-    if (commandKind(command) === Kind.SUBSCRIBE) {
+    const kind = commandKind(command);
+    if (kind === Kind.SUBSCRIBE) {
       tx.aborted = true;
       return this.local(errorReply(`ERR '${command.name}' inside MULTI is not supported in proxy mode`));
     }
-    const server = this.serverOf(command, args);
+    const server = this.serverOf(command, kind, args);
     if (server === NO_KEY) {
       // Keyless (PING, TIME…): runs on the transaction's server, once there is one.
       const request = this.enqueue(command);
@@ -341,7 +342,7 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
   }
 
   private blocking(command: RedisCommand, args: RequestScanner): void {
-    const server = this.serverOf(command, args);
+    const server = this.serverOf(command, Kind.BLOCKING, args);
     if (server < 0) return this.local(this.routingError(server, command));
     const request = this.enqueue(command);
     // Redis runs nothing else of a blocked client; neither do we, so later commands keep their order.

@@ -36,22 +36,23 @@ export class ClientRequest implements InFlight {
   }
 
   reply(bytes: Buffer): void {
+    const now = performance.now();
     const server = this.server;
     if (server !== null) {
       server.requests.value++;
-      server.duration.observe((performance.now() - this.sentAt) / 1000);
+      server.duration.observe((now - this.sentAt) / 1000);
     }
-    this.finish(bytes);
+    this.finish(bytes, now);
   }
 
   fail(reason: string): void {
     this.finish(errorReply(`ERR ${reason}`));
   }
 
-  finish(bytes: Buffer): void {
+  finish(bytes: Buffer, now = performance.now()): void {
     this.answer = bytes;
     const command = this.command;
-    if (command !== null) command.observe(this.started, bytes[0] === 0x2d);
+    if (command !== null) command.observe(now - this.started, bytes[0] === 0x2d);
     this.sink.completed(this);
   }
 }
