@@ -8,6 +8,7 @@
 import {
   BoundedLoads, buildDistribution, DISTRIBUTION_KINDS, hashFunction, ServerLoads, type DistributionKind, type HashName,
 } from '../src/hash/index.ts';
+import { zipf } from './support/zipf.ts';
 
 const KEYS = Number(process.env.KEYS ?? 1_000_000);
 const SERVERS = 10;
@@ -63,22 +64,8 @@ console.table(spread);
 
 // A Zipf(1.1) stream over 100k distinct keys: a few hot keys carry much of the traffic.
 const DISTINCT = 100_000;
-const cdf = new Float64Array(DISTINCT);
-for (let r = 0, sum = 0; r < DISTINCT; r++) cdf[r] = sum += 1 / (r + 1) ** 1.1;
-function zipfRank(u: number): number {
-  const target = u * cdf[DISTINCT - 1];
-  let lo = 0;
-  let hi = DISTINCT - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cdf[mid] < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-let seed = 12345;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-const stream = Uint32Array.from({ length: KEYS }, () => zipfRank(random()));
+const rank = zipf(DISTINCT, 1.1, 12345);
+const stream = Uint32Array.from({ length: KEYS }, rank);
 
 const bounded = (['ketama', 'ketama_nginx', 'maglev', 'jump', 'rendezvous'] as const).map((kind) => {
   const hs = hashesOf(HASH_OF[kind]);
