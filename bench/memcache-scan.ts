@@ -6,16 +6,10 @@
 import { Bench } from 'tinybench';
 import { ReplyScanner } from '../src/protocols/memcache/reply-scanner.ts';
 import { RequestScanner } from '../src/protocols/memcache/request-scanner.ts';
+import { chunkedStream, printPerItem } from './support/scan-bench.ts';
 
 const COUNT = 2000;
-const CHUNK = 16 * 1024;
-
-function stream(make: (i: number) => string): Buffer[] {
-  const whole = Buffer.from(Array.from({ length: COUNT }, (_, i) => make(i)).join(''), 'latin1');
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < whole.length; at += CHUNK) chunks.push(whole.subarray(at, at + CHUNK));
-  return chunks;
-}
+const stream = (make: (i: number) => string): Buffer[] => chunkedStream(COUNT, make);
 
 const value = 'v'.repeat(100);
 const requestStreams = {
@@ -52,16 +46,5 @@ for (const [name, chunks] of Object.entries(replyStreams)) {
 }
 
 await bench.run();
-const rows = bench.tasks.map((task) => {
-  const result = task.result;
-  if (result.state !== 'completed') return { task: task.name, state: result.state };
-  const nsPerItem = (result.latency.mean * 1e6) / COUNT;
-  return {
-    task: task.name,
-    'ns/request': nsPerItem.toFixed(1),
-    'M requests/s': (1000 / nsPerItem).toFixed(2),
-    'rme %': result.latency.rme.toFixed(1),
-  };
-});
-console.table(rows);
+printPerItem(bench, COUNT, 'request');
 if (sink === 0) console.log('nothing scanned');
