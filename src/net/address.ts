@@ -27,8 +27,3 @@ export function formatAddress(address: Address): string {
   if (address.kind === 'unix') return address.path;
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
-
-/** Loopback hosts; the admin server refuses anything else unless explicitly allowed. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}

@@ -61,13 +61,13 @@ function pump(from: net.Socket, to: net.Socket): void {
  * be destroyed (its TCP handle belongs to the TLS layer), which the peer sees
  * as a close without a TLS close_notify, i.e. a truncated stream.
  */
-export function reset(socket: net.Socket): void {
+function reset(socket: net.Socket): void {
   if (socket.destroyed) return;
   if ('encrypted' in socket) socket.destroy();
   else socket.resetAndDestroy();
 }
 
-export function connectOptions(target: Address): net.NetConnectOpts {
+function connectOptions(target: Address): net.NetConnectOpts {
   return target.kind === 'unix' ? { path: target.path } : { host: target.host, port: target.port };
 }
 
