@@ -1,5 +1,3 @@
-import { parsedString } from '../config/values.ts';
-
 /** Where an HTTP upstream lives, as undici needs it: an origin URL, and a socket path for unix sockets. */
 export interface OriginAddress {
   /** `http://host:port` or `https://host:port`; `http://localhost` for a unix socket. */
@@ -33,5 +31,3 @@ export function parseOriginAddress(text: string): OriginAddress | string {
   if (url.username || url.password) return `upstream "${text}" must not carry credentials`;
   return { url: url.origin, host: url.host, label: trimmed };
 }
-
-export const originAddress = parsedString(parseOriginAddress, 'http://host:port, https://host:port, host:port or unix:/path.sock');
