@@ -6,7 +6,7 @@
 import { Bench } from 'tinybench';
 import { ReplyScanner } from '../src/protocols/memcache/reply-scanner.ts';
 import { RequestScanner } from '../src/protocols/memcache/request-scanner.ts';
-import { chunkedStream, printPerItem } from './support/scan-bench.ts';
+import { addStreamTasks, chunkedStream, printPerItem } from './support/scan-bench.ts';
 
 const COUNT = 2000;
 const stream = (make: (i: number) => string): Buffer[] => chunkedStream(COUNT, make);
@@ -28,22 +28,14 @@ const bench = new Bench({ time: 500, warmup: true });
 const requests = new RequestScanner();
 const replies = new ReplyScanner();
 let sink = 0;
-for (const [name, chunks] of Object.entries(requestStreams)) {
-  bench.add(`requests: ${name}`, () => {
-    for (const chunk of chunks) {
-      requests.push(chunk);
-      while (requests.next()) sink += requests.request.keyCount;
-    }
-  });
-}
-for (const [name, chunks] of Object.entries(replyStreams)) {
-  bench.add(`replies: ${name}`, () => {
-    for (const chunk of chunks) {
-      replies.push(chunk);
-      while (replies.next()) sink += replies.reply.end;
-    }
-  });
-}
+addStreamTasks(bench, requestStreams, (name) => `requests: ${name}`, (chunk) => {
+  requests.push(chunk);
+  while (requests.next()) sink += requests.request.keyCount;
+});
+addStreamTasks(bench, replyStreams, (name) => `replies: ${name}`, (chunk) => {
+  replies.push(chunk);
+  while (replies.next()) sink += replies.reply.end;
+});
 
 await bench.run();
 printPerItem(bench, COUNT, 'request');

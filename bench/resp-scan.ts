@@ -10,7 +10,7 @@ import { findCommand } from '../src/protocols/resp/commands/command-table.ts';
 import { KeyPositions } from '../src/protocols/resp/commands/key-positions.ts';
 import { ReplyScanner } from '../src/protocols/resp/reply-scanner.ts';
 import { RequestScanner } from '../src/protocols/resp/request-scanner.ts';
-import { chunkedStream, printPerItem } from './support/scan-bench.ts';
+import { addStreamTasks, chunkedStream, printPerItem } from './support/scan-bench.ts';
 
 const COUNT = 2000;
 const stream = (make: (i: number) => string): Buffer[] => chunkedStream(COUNT, make);
@@ -35,30 +35,20 @@ const requests = new RequestScanner();
 const keys = new KeyPositions();
 const replies = new ReplyScanner();
 let sink = 0;
-for (const [name, chunks] of Object.entries(requestStreams)) {
-  bench.add(`requests: ${name}`, () => {
-    for (const chunk of chunks) {
-      requests.push(chunk);
-      while (requests.next()) sink += requests.argc;
-    }
-  });
-  bench.add(`requests: ${name} + route`, () => {
-    for (const chunk of chunks) {
-      requests.push(chunk);
-      while (requests.next()) {
-        const command = findCommand(requests);
-        if (command !== undefined) sink += keys.find(command, requests);
-      }
-    }
-  });
-}
-for (const [name, chunks] of Object.entries(replyStreams)) {
-  bench.add(`replies: ${name}`, () => {
-    for (const chunk of chunks) {
-      for (let from = 0, end; (end = replies.scan(chunk, from)) >= 0; from = end) sink += end;
-    }
-  });
-}
+addStreamTasks(bench, requestStreams, (name) => `requests: ${name}`, (chunk) => {
+  requests.push(chunk);
+  while (requests.next()) sink += requests.argc;
+});
+addStreamTasks(bench, requestStreams, (name) => `requests: ${name} + route`, (chunk) => {
+  requests.push(chunk);
+  while (requests.next()) {
+    const command = findCommand(requests);
+    if (command !== undefined) sink += keys.find(command, requests);
+  }
+});
+addStreamTasks(bench, replyStreams, (name) => `replies: ${name}`, (chunk) => {
+  for (let from = 0, end; (end = replies.scan(chunk, from)) >= 0; from = end) sink += end;
+});
 
 await bench.run();
 printPerItem(bench, COUNT);

@@ -12,6 +12,18 @@ export function chunkedStream(count: number, make: (i: number) => string, chunkS
   return chunks;
 }
 
+/**
+ * One task per stream, named `task(stream name)`, that feeds every chunk of
+ * the stream to `scan` — which pushes it into a scanner and drains it.
+ */
+export function addStreamTasks(bench: Bench, streams: Record<string, Buffer[]>, task: (name: string) => string, scan: (chunk: Buffer) => void): void {
+  for (const [name, chunks] of Object.entries(streams)) {
+    bench.add(task(name), () => {
+      for (const chunk of chunks) scan(chunk);
+    });
+  }
+}
+
 /** Prints each task's mean time per item, where one iteration handles `count` items. */
 export function printPerItem(bench: Bench, count: number, item = 'item'): void {
   console.table(bench.tasks.map((task) => {
