@@ -77,13 +77,15 @@ export class JsKeyRouter implements KeyRouter {
   /** twemproxy's server_pool_idx: hash tag, then hash 0 for an empty key, then the distribution. */
   route(buf: Uint8Array, start: number, end: number): number {
     if (this.#tagOpen >= 0) {
-      const open = buf.indexOf(this.#tagOpen, start);
-      if (open >= 0 && open < end) {
-        const close = buf.indexOf(this.#tagClose, open + 1);
-        if (close >= 0 && close < end && close - open > 1) {
-          start = open + 1;
-          end = close;
-        }
+      // Loops bounded by the key: indexOf would scan on through the rest of
+      // the buffer (the pipelined commands after this key) on every miss.
+      let open = start;
+      while (open < end && buf[open] !== this.#tagOpen) open++;
+      let close = open + 1;
+      while (close < end && buf[close] !== this.#tagClose) close++;
+      if (close < end && close - open > 1) {
+        start = open + 1;
+        end = close;
       }
     }
     return this.distribution.pick(end > start ? this.#keyHash(buf, start, end) : 0);
