@@ -214,31 +214,46 @@ listeners:
     }
   });
 
-  test('a client that disconnects mid-stream affects nobody else', async () => {
+  test('clients that disconnect mid-stream affect nobody else: a steady client\'s stream arrives intact', async () => {
     const [admin, front] = await freePorts(2);
-    const sink = net.createServer((socket) => socket.on('data', () => {}).on('error', () => {}));
-    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-    const echo = http.createServer((req, res) => req.pipe(res));
+    // The upstream echoes every byte back, so both directions are busy when a client vanishes.
+    const echo = net.createServer({ allowHalfOpen: true }, (socket) => socket.on('error', () => {}).pipe(socket));
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const padda = startPadda(`
 admin: { listen: 127.0.0.1:${admin} }
 listeners:
-  front: { mode: tcp, listen: 127.0.0.1:${front}, upstreams: [127.0.0.1:${(sink.address() as net.AddressInfo).port}] }
+  front: { mode: tcp, listen: 127.0.0.1:${front}, upstreams: [127.0.0.1:${(echo.address() as net.AddressInfo).port}] }
 `);
     try {
       await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+      const steady = net.connect(front!, '127.0.0.1');
+      await new Promise((resolve) => steady.once('connect', resolve));
+      const payload = Buffer.alloc(8 * 1024 * 1024);
+      for (let i = 0; i < payload.length; i++) payload[i] = i % 251;
+      const echoed: Buffer[] = [];
+      let echoedBytes = 0;
+      const steadyDone = new Promise<void>((resolve) =>
+        steady.on('data', (chunk: Buffer) => {
+          echoed.push(chunk);
+          echoedBytes += chunk.length;
+          if (echoedBytes >= payload.length) resolve();
+        }),
+      );
+      steady.write(payload);
       for (let i = 0; i < 20; i++) {
         const client = net.connect(front!, '127.0.0.1');
         await new Promise((resolve) => client.once('connect', resolve));
         client.write(Buffer.alloc(64 * 1024, 1));
         client.destroy();
       }
+      await steadyDone;
+      assert.ok(Buffer.concat(echoed).equals(payload), 'the steady client\'s echo was corrupted or cut');
+      steady.destroy();
       await sleep(200);
       const stats = JSON.parse((await get(`http://127.0.0.1:${admin}/stats`)).body);
       assert.equal(stats.listeners.front.connections_active, 0);
       assert.equal(padda.child.exitCode, null);
     } finally {
-      sink.close();
       echo.close();
       await padda.stop();
     }
