@@ -1,55 +1,9 @@
 /**
- * A real memcached for protocol tests: started on a free loopback port,
- * waited for until it accepts connections, stopped by PID. memcached
- * refuses to run as root without -u, hence `-u nobody` when we are root.
+ * A raw conversation with a real server (memcached or redis-server, started
+ * with test/support/servers.ts): the bytes it sends back to scripted input,
+ * and whether it closed, for differential tests against padda's scanners.
  */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from './ports.ts';
-
-export interface Memcached {
-  readonly port: number;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-export async function startMemcached(extraArgs: string[] = []): Promise<Memcached> {
-  const port = await freePort();
-  const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
-  const child = spawn('memcached', ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '64', ...asRoot, ...extraArgs], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 5000;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`memcached did not start on ${port}: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return {
-    port,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export interface Exchange {
   /** Everything the server sent before it closed or went quiet. */

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exchange, startMemcached, type Memcached } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/memcached-process.ts';
+import { startMemcached, type RunningServer } from '../../support/servers.ts';
 import { badInputCases as cases, VERSION, type Case } from '../../support/memcache-bad-input.ts';
 import { scanRequests } from './scan-helpers.ts';
 
@@ -15,7 +16,7 @@ function chunksOf(parts: Case['parts']): Buffer[] {
 }
 
 describe('bad input: scanner vs a real memcached 1.6.18', () => {
-  let server: Memcached;
+  let server: RunningServer;
   let versionLine = '';
   before(async () => {
     server = await startMemcached();

@@ -6,7 +6,8 @@ import { ReplyScanner } from '../../../src/protocols/memcache/reply-scanner.ts';
 import { END } from '../../../src/protocols/memcache/replies.ts';
 import { Expect } from '../../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../../src/protocols/memcache/request-scanner.ts';
-import { exchange, startMemcached, type Memcached } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/memcached-process.ts';
+import { startMemcached, type RunningServer } from '../../support/servers.ts';
 import { scanReplies } from './scan-helpers.ts';
 
 const scan = (text: string) => scanReplies([Buffer.from(text, 'latin1')]);
@@ -91,7 +92,7 @@ describe('reply scanner', () => {
 });
 
 describe('reply boundaries against a real memcached', () => {
-  let server: Memcached;
+  let server: RunningServer;
   before(async () => {
     server = await startMemcached();
   });
