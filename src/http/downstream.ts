@@ -4,6 +4,7 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import { ConnectionSet } from '../net/connection-set.ts';
+import { rawErrorResponse } from './errors.ts';
 import type { ProxiedRequest, ProxiedResponse } from './request-head.ts';
 
 export interface DownstreamOptions {
@@ -139,7 +140,7 @@ export class Downstream {
       socket.destroy();
       return;
     }
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: ${reason}\r\n\r\n`);
+    socket.end(rawErrorResponse(status, reason));
   }
 }
 
@@ -160,7 +161,9 @@ function isH2cUpgrade(req: http.IncomingMessage): boolean {
   return /^\s*h2c\s*$/i.test(String(req.headers.upgrade));
 }
 
+const CONNECT_REFUSED = rawErrorResponse(405, 'connect_refused');
+
 /** CONNECT asks for a tunnel to anywhere; a reverse proxy never opens one. */
 function refuseConnect(_req: http.IncomingMessage, socket: Duplex): void {
-  socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: connect_refused\r\n\r\n');
+  socket.end(CONNECT_REFUSED);
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { ProxiedResponse } from './request-head.ts';
 
 /** How one failure is answered: status, the `x-padda-error` reason, a short body, and whether it was a connect failure. */
@@ -88,4 +89,19 @@ export function replyError(res: ProxiedResponse, status: number, reason: string,
   if (status === 400 && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/**
+ * padda's own error as raw HTTP/1.1 bytes, for a socket no ServerResponse
+ * writes to (a request node:http could not parse, CONNECT, an upgrade, plain
+ * HTTP on a TLS port). The connection closes after it. Without a message the
+ * body is empty.
+ */
+export function rawErrorResponse(status: number, reason: string, message = '', requestId = ''): string {
+  const body = message === '' ? '' : `${message}\n`;
+  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nconnection: close\r\n` +
+    (body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\n') +
+    `content-length: ${Buffer.byteLength(body)}\r\nx-padda-error: ${reason}\r\n` +
+    (requestId === '' ? '' : `x-request-id: ${requestId}\r\n`) +
+    `\r\n${body}`;
 }

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { splice } from '../net/splice.ts';
-import { classify, ClientClosedError, NO_UPSTREAM, type Failure } from './errors.ts';
+import { classify, ClientClosedError, NO_UPSTREAM, rawErrorResponse, type Failure } from './errors.ts';
 import type { Origin } from './origin.ts';
 import type { HttpProxy } from './proxy.ts';
 import type { RequestHead } from './request-head.ts';
@@ -126,10 +126,7 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
 
   fail(failure: Failure): void {
     this.answered = true;
-    const body = `${failure.message}\n`;
-    this.socket.end(`HTTP/1.1 ${failure.status} ${http.STATUS_CODES[failure.status]}\r\nconnection: close\r\n` +
-      `content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `x-padda-error: ${failure.reason}\r\n${this.requestId ? `x-request-id: ${this.requestId}\r\n` : ''}\r\n${body}`);
+    this.socket.end(rawErrorResponse(failure.status, failure.reason, failure.message, this.requestId));
     this.proxy.failed(failure, this.started);
     this.proxy.picker.finish?.(this.request, failure.status, failure.reason, this.started);
   }

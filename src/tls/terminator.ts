@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import tls from 'node:tls';
+import { rawErrorResponse } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { Counter, Registry } from '../metrics/registry.ts';
@@ -19,9 +20,7 @@ export interface TerminatorOptions {
 
 const SESSION_CACHE_ENTRIES = 20_000;
 
-const PLAIN_HTTP_BODY = 'This port speaks HTTPS: use https://\n';
-const PLAIN_HTTP_ANSWER = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n' +
-  `content-length: ${PLAIN_HTTP_BODY.length}\r\nx-padda-error: plain_http_to_tls_port\r\n\r\n${PLAIN_HTTP_BODY}`;
+const PLAIN_HTTP_ANSWER = rawErrorResponse(400, 'plain_http_to_tls_port', 'This port speaks HTTPS: use https://');
 
 /** A TLS handshake record starts with 22; an HTTP request with a method in capitals. */
 function looksLikePlainHttp(firstByte: number): boolean {
