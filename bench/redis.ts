@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNutcracker, startRedis } from '../test/support/servers.ts';
 import { startPaddaServer } from './support/padda.ts';
-import { printTable, type Row } from './support/report.ts';
+import { printTable } from './support/report.ts';
+import { measureRounds } from './support/rounds.ts';
 import { redisBenchmark } from './support/redis-benchmark.ts';
 
 const { values } = parseArgs({
@@ -44,29 +45,16 @@ const padda = await startPaddaServer(paddaConfig(paddaPort, admin1, 1), [paddaPo
 const padda2 = await startPaddaServer(paddaConfig(padda2Port, admin2, 2), [padda2Port], 'padda-2w');
 
 const targets: Record<string, number> = { direct: shards[0]!.port, nutcracker: twemPort, padda: paddaPort, 'padda-2w': padda2Port };
-const rows: Row[] = [];
 try {
-  for (const pipeline of [1, 16]) {
-    for (const test of ['set', 'get', 'mget']) {
-      const scenario = `${test} -P ${pipeline}`;
-      for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
-      for (let round = 1; round <= rounds; round++) {
-        const order = Object.entries(targets);
-        if (round % 2 === 0) order.reverse();
-        for (const [target, port] of order) {
-          const sample = await redisBenchmark({ port, test, clients: 50, requests, pipeline, keyspace: 100_000 });
-          rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
-          process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} ops/s p99 ${sample.p99Ms} ms\n`);
-        }
-      }
-    }
-  }
+  const scenarios = [1, 16].flatMap((pipeline) => ['set', 'get', 'mget'].map((test) => ({ name: `${test} -P ${pipeline}`, test, pipeline })));
+  const rows = await measureRounds(rounds, scenarios.map((s) => s.name), Object.keys(targets), (name, target) => {
+    const { test, pipeline } = scenarios.find((s) => s.name === name)!;
+    return redisBenchmark({ port: targets[target]!, test, clients: 50, requests, pipeline, keyspace: 100_000 });
+  });
   console.log(`\nbench/redis: redis-benchmark -c 50 -n ${requests} -r 100000, 3 shards (direct: 1 redis), ${rounds} rounds\n`);
   printTable(rows, 'nutcracker');
 } finally {
-  const hold = setInterval(() => {}, 1000);
   await Promise.all([padda.stop(), padda2.stop(), nutcracker.stop(), ...shards.map((s) => s.stop())]);
-  clearInterval(hold);
 }
 if (values.profile) {
   const { topFrames } = await import('./support/cpu-profile.ts');

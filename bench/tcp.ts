@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startProcess, tempDir, type RunningServer } from '../test/support/servers.ts';
 import { startPaddaServer } from './support/padda.ts';
-import { printTable, type Row } from './support/report.ts';
+import { printTable } from './support/report.ts';
+import { measureRounds } from './support/rounds.ts';
 import { wrk } from './support/wrk.ts';
 import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
@@ -58,28 +59,11 @@ listeners:
 
 const targets = { direct: backendPort, haproxy: haproxyPort, padda: paddaPort };
 const scenarios: Record<string, string[]> = { 'keep-alive': [], 'conn-per-request': ['Connection: close'] };
-const rows: Row[] = [];
 try {
-  for (const [scenario, headers] of Object.entries(scenarios)) {
-    for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
-  }
-  for (let round = 1; round <= rounds; round++) {
-    for (const [scenario, headers] of Object.entries(scenarios)) {
-      // Alternate the order each round so no target always runs on a warmer machine.
-      const order = Object.entries(targets);
-      if (round % 2 === 0) order.reverse();
-      for (const [target, port] of order) {
-        const sample = await wrk({ url: `http://127.0.0.1:${port}/`, connections, seconds, headers });
-        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
-        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms\n`);
-      }
-    }
-  }
+  const rows = await measureRounds(rounds, Object.keys(scenarios), Object.keys(targets) as Array<keyof typeof targets>, (scenario, target) =>
+    wrk({ url: `http://127.0.0.1:${targets[target]}/`, connections, seconds, headers: scenarios[scenario]! }));
   console.log(`\nbench/tcp: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, 1 worker each\n`);
   printTable(rows, 'haproxy');
 } finally {
-  // The servers' child processes are unref'd; hold the loop open until they are gone.
-  const hold = setInterval(() => {}, 1000);
   await Promise.all([padda.stop(), haproxy.stop(), backend.stop()]);
-  clearInterval(hold);
 }
