@@ -2,11 +2,11 @@ import type http from 'node:http';
 import type net from 'node:net';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { Counter, Registry } from '../metrics/registry.ts';
-import { replyError, type Failure } from './errors.ts';
+import { rawErrorResponse, replyError, type Failure } from './errors.ts';
 import { Exchange } from './exchange.ts';
 import type { ProxyOptions } from './options.ts';
 import { buildRequestHead, type ProxiedRequest, type ProxiedResponse } from './request-head.ts';
-import { absoluteTarget, resolveTarget } from './request-target.ts';
+import { resolveTarget } from './request-target.ts';
 import { ResponseCounters } from './response-counters.ts';
 import type { TargetPicker } from './target.ts';
 import { forwardUpgrade } from './upgrade.ts';
@@ -41,37 +41,32 @@ export class HttpProxy {
   /** For node:http's and node:http2's 'request' events. */
   readonly handle = (request: ProxiedRequest, response: ProxiedResponse): void => {
     this.metrics.requests.value++;
-    const path = this.path(request, response);
-    if (path === null) return;
-    const head = buildRequestHead(request, path.authority, this.options);
-    new Exchange(this, request, response, path.path, head).send();
+    const target = resolveTarget(request.method, request.url!);
+    if ('status' in target) {
+      replyError(response, target.status, target.reason, target.message, '');
+      this.refused(target.status, target.reason);
+      return;
+    }
+    const head = buildRequestHead(request, target.authority, this.options);
+    new Exchange(this, request, response, target.path, head).send();
   };
 
   /** For node:http's 'upgrade' event: WebSocket and other protocol switches. */
   readonly upgrade = (request: http.IncomingMessage, socket: net.Socket, early: Buffer): void => {
     this.metrics.requests.value++;
-    const target = request.url!;
-    const absolute = target.charCodeAt(0) === 47 ? null : absoluteTarget(target);
-    if (target.charCodeAt(0) !== 47 && absolute === null) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\nx-padda-error: bad_request_target\r\n\r\n');
-      this.counted(400);
+    const target = resolveTarget(request.method, request.url!);
+    if ('status' in target) {
+      socket.end(rawErrorResponse(target.status, target.reason, target.message));
+      this.refused(target.status, target.reason);
       return;
     }
-    const head = buildRequestHead(request, absolute?.authority ?? null, this.options);
-    forwardUpgrade(this, request, socket, early, absolute?.path ?? target, head);
+    const head = buildRequestHead(request, target.authority, this.options);
+    forwardUpgrade(this, request, socket, early, target.path, head);
   };
 
-  /** The origin-form path to forward, or null after answering a target that must not be forwarded. */
-  private path(request: ProxiedRequest, response: ProxiedResponse): { path: string; authority: string | null } | null {
-    const resolved = resolveTarget(request.method, request.url!);
-    if ('path' in resolved) return resolved;
-    this.refuse(response, resolved.status, resolved.reason, resolved.message);
-    return null;
-  }
-
-  private refuse(response: ProxiedResponse, status: number, reason: string, message: string): void {
+  /** A request padda answered itself without forwarding it. */
+  private refused(status: number, reason: string): void {
     this.metrics.error(reason);
-    replyError(response, status, reason, message, '');
     this.counted(status);
   }
 
@@ -96,7 +91,7 @@ export class HttpProxy {
     this.retries.value++;
   }
 
-  counted(status: number): void {
+  private counted(status: number): void {
     this.responses.count(status);
   }
 }

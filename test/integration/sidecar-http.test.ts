@@ -370,6 +370,21 @@ describe('upgrades', () => {
     assert.equal(parseResponse(text).status, 403);
   });
 
+  test('an upgrade to an absolute-form target goes to the app; one to a target that is not a path gets 400', async () => {
+    const handshake = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const absolute = await rawExchange(proxy, `GET http://app.example/ws-refused HTTP/1.1\r\nHost: ignored.example\r\n${handshake}`);
+    assert.equal(parseResponse(absolute.text).status, 403);
+    assert.equal(lastArrival().url, '/ws-refused');
+    assert.equal(lastArrival().headers.host, 'app.example');
+    const before = app.arrivals.length;
+    const { text, closed } = await rawExchange(proxy, `GET ftp://example.com/ws HTTP/1.1\r\nHost: h\r\n${handshake}`);
+    const refused = parseResponse(text);
+    assert.equal(refused.status, 400);
+    assert.equal(refused.headers['x-padda-error'], 'bad_request_target');
+    assert.ok(closed, 'the connection is closed after the 400');
+    assert.equal(app.arrivals.length, before);
+  });
+
   test('an h2c upgrade is ignored: the request is answered as HTTP/1.1', async () => {
     const { text } = await rawExchange(proxy, 'GET /echo HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n', { idleMs: 500 });
     assert.equal(parseResponse(text).status, 200);
