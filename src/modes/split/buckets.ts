@@ -1,11 +1,7 @@
-import { fmix32 } from '../../hash/distribution/rendezvous.ts';
-import { hashFunction } from '../../hash/index.ts';
+import { rendezvousPick, rendezvousTable } from '../../hash/distribution/rendezvous.ts';
 
 /** Users are hashed into this many buckets: weights resolve to 0.01 %. */
 export const BUCKETS = 10_000;
-
-const murmur2 = hashFunction('murmur2_nginx');
-const encoder = new TextEncoder();
 
 /** A bucket for a key hash (murmur2_nginx, as nginx's split_clients uses). */
 export function bucketOf(hash: number): number {
@@ -13,42 +9,26 @@ export function bucketOf(hash: number): number {
 }
 
 /**
- * Which variant serves each of the 10 000 buckets, by weighted rendezvous
- * hashing: bucket b goes to the variant with the least -ln(u(b, name)) /
- * weight, u a uniform hash of the bucket and the variant's *name*. Each
- * variant then gets buckets in proportion to its weight, and the table is a
- * function of the config alone, so every padda replica agrees with no
- * shared state. It is also monotone: when a reload changes weights, a
- * bucket moves only to a variant whose weight rose or away from one whose
- * weight fell (going 90/10 → 80/20 moves just the 10 % that must go from
- * web to experiment, and nobody the other way); adding or removing a
- * variant moves only users to or from it; reordering moves nobody.
+ * Which variant serves each of the 10 000 buckets: the weighted rendezvous
+ * distribution over the variants' *names* (weight 0: not in it), asked for
+ * one hash per bucket. Each variant then gets buckets in proportion to its
+ * weight, and the table is a function of the config alone — computed with
+ * the same engine-independent arithmetic as the hash core's rendezvous — so
+ * every padda replica agrees with no shared state. It is also monotone:
+ * when a reload changes weights, a bucket moves only to a variant whose
+ * weight rose or away from one whose weight fell (going 90/10 → 80/20 moves
+ * just the 10 % that must go from web to experiment, and nobody the other
+ * way); adding or removing a variant moves only users to or from it;
+ * reordering moves nobody.
  */
 export class BucketTable {
   /** Variant index per bucket. */
   readonly variants: Uint8Array;
 
   constructor(variants: ReadonlyArray<{ name: string; weight: number }>) {
-    const seeds = variants.map((v) => {
-      const bytes = encoder.encode(v.name);
-      return murmur2(bytes, 0, bytes.length);
-    });
+    const table = rendezvousTable(variants, variants.map((v) => v.weight > 0));
     this.variants = new Uint8Array(BUCKETS);
-    for (let b = 0; b < BUCKETS; b++) {
-      let best = -1;
-      let bestScore = Infinity;
-      for (let i = 0; i < variants.length; i++) {
-        const weight = variants[i]!.weight;
-        if (weight <= 0) continue;
-        const u = (fmix32((seeds[i]! ^ Math.imul(b + 1, 0x9e3779b9)) >>> 0) + 0.5) / 2 ** 32;
-        const score = -Math.log(u) / weight;
-        if (score < bestScore) {
-          bestScore = score;
-          best = i;
-        }
-      }
-      this.variants[b] = best;
-    }
+    for (let b = 0; b < BUCKETS; b++) this.variants[b] = rendezvousPick(table, Math.imul(b + 1, 0x9e3779b9) >>> 0);
   }
 
   /** Share of buckets per variant, in percent (what the weights came to). */

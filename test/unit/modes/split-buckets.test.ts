@@ -1,6 +1,7 @@
 /** The splitter's bucket table: shares follow weights, and weight changes move only the users they must. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { buildDistribution } from '../../../src/hash/index.ts';
 import { BUCKETS, BucketTable } from '../../../src/modes/split/buckets.ts';
 
 const table = (...variants: Array<[string, number]>) => new BucketTable(variants.map(([name, weight]) => ({ name, weight })));
@@ -36,4 +37,12 @@ test('raising one of three weights moves buckets only to it; removing a variant 
   for (let b = 0; b < BUCKETS; b++) if (base[b] !== 'b') assert.equal(removed[b], base[b]);
   const reordered = names(table(['c', 1], ['a', 1], ['b', 1]), ['c', 'a', 'b']);
   assert.deepEqual(reordered, base);
+});
+
+test('the table is the hash core\'s weighted rendezvous over the variant names, so every replica (and engine) builds the same one', () => {
+  const variants = [{ name: 'web', weight: 7 }, { name: 'dark', weight: 0 }, { name: 'experiment', weight: 3 }];
+  const live = variants.filter((v) => v.weight > 0);
+  const core = buildDistribution('rendezvous', live);
+  const t = new BucketTable(variants);
+  for (let b = 0; b < BUCKETS; b++) assert.equal(variants[t.variants[b]!]!.name, live[core.pick(Math.imul(b + 1, 0x9e3779b9) >>> 0)]!.name, `bucket ${b}`);
 });
