@@ -68,8 +68,8 @@ function is(reply: ScannedReply, kind: ReplyKind): number {
 
 /** `VALUE <key> <flags> <bytes> [<cas>]`, from just after `VALUE `. */
 function parseValue(reply: ScannedReply, buf: Buffer, at: number, end: number, maxValueBytes: number): number {
-  const keyEnd = buf.indexOf(32, at);
-  if (keyEnd <= at || keyEnd >= end) return 0;
+  const keyEnd = spaceOrEnd(buf, at, end);
+  if (keyEnd === at || keyEnd >= end) return 0;
   const flagsEnd = digitsEnd(buf, keyEnd + 1, end);
   if (flagsEnd === keyEnd + 1 || buf[flagsEnd] !== 32) return 0;
   const bytesEnd = digitsEnd(buf, flagsEnd + 1, end);
@@ -98,23 +98,21 @@ function parseMetaValue(reply: ScannedReply, buf: Buffer, at: number, end: numbe
 /** `ME <key> <k>=<v>*`, from just after `ME `. */
 function parseMetaDebug(reply: ScannedReply, buf: Buffer, at: number, end: number): number {
   if (at >= end) return 0;
-  let keyEnd = buf.indexOf(32, at);
-  if (keyEnd < 0 || keyEnd > end) keyEnd = end;
   reply.kind = ReplyKind.me;
   reply.keyStart = at;
-  reply.keyEnd = keyEnd;
+  reply.keyEnd = spaceOrEnd(buf, at, end);
   return 0;
 }
 
 /** A two-letter meta code and its return flags, from just after the code: picks out `O`, `k` and `b`. */
 function metaStatus(reply: ScannedReply, kind: ReplyKind, buf: Buffer, at: number, end: number): number {
   reply.kind = kind;
-  let i = at;
-  while (i < end) {
-    while (i < end && buf[i] === 32) i++;
-    if (i === end) break;
-    let tokenEnd = buf.indexOf(32, i);
-    if (tokenEnd < 0 || tokenEnd > end) tokenEnd = end;
+  for (let i = at; i < end; ) {
+    if (buf[i] === 32) {
+      i++;
+      continue;
+    }
+    const tokenEnd = spaceOrEnd(buf, i, end);
     const flag = buf[i];
     if (flag === 0x4f /* O */) {
       reply.opaqueStart = i + 1;
@@ -140,6 +138,17 @@ function hasWord(buf: Buffer, start: number, end: number, word: string): boolean
 
 function isExactly(buf: Buffer, start: number, end: number, word: string): boolean {
   return end - start === word.length && hasWord(buf, start, end, word);
+}
+
+/**
+ * The first space in buf[from, end), or end. Never looks past the line: a
+ * native indexOf would, for a line's last token, run on through the data
+ * block after it (a whole VA value) to the next space.
+ */
+function spaceOrEnd(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && buf[i] !== 32) i++;
+  return i;
 }
 
 function isDigits(buf: Buffer, start: number, end: number): boolean {

@@ -53,6 +53,47 @@ describe('reply scanner', () => {
     }
   });
 
+  it('stops at headers without their fields and at lengths it will not believe', () => {
+    for (const broken of ['VALUE\r\n', 'VALUE a\r\n', 'VALUE  a 0 1\r\nx\r\n', 'VALUE a 0\r\n', 'VALUE a 0 12345678901\r\n', 'VA\r\n', 'VA 1x\r\n', 'ME\r\n']) {
+      assert.deepEqual(scan(`${broken}STORED\r\n`).map((u) => u.kind), ['malformed'], JSON.stringify(broken));
+    }
+    // Past maxValueBytes a length is refused before any of its data is waited for.
+    for (const header of ['VALUE a 0 101\r\n', 'VA 101 f0\r\n']) {
+      const scanner = new ReplyScanner({ maxValueBytes: 100 });
+      scanner.push(Buffer.from(`VALUE a 0 100\r\n${'v'.repeat(100)}\r\n${header}`));
+      assert.deepEqual([scanner.next(), scanner.reply.kind, scanner.next(), scanner.reply.kind], [true, ReplyKind.value, true, ReplyKind.malformed], header);
+      assert.equal(scanner.next(), false, 'reads nothing after a malformed unit');
+    }
+  });
+
+  it('gives up on a line without its end once maxLineBytes have trickled in, holding no more', () => {
+    const scanner = new ReplyScanner({ maxLineBytes: 1024 });
+    let units = 0;
+    for (let sent = 0; sent <= 1024 && units === 0; sent += 100) {
+      scanner.push(Buffer.alloc(100, 'x'));
+      while (scanner.next()) units++;
+      assert.ok(scanner.buffered <= 1024 + 100, `holds ${scanner.buffered} bytes`);
+    }
+    assert.deepEqual([units, scanner.reply.kind], [1, ReplyKind.malformed]);
+  });
+
+  it('waits for a data block cut short, holding only what arrived', () => {
+    const scanner = new ReplyScanner();
+    scanner.push(Buffer.from('VALUE a 0 10\r\nabc'));
+    assert.deepEqual([scanner.next(), scanner.buffered], [false, 17]);
+    scanner.push(Buffer.from('defghij\r'));
+    assert.equal(scanner.next(), false);
+    scanner.push(Buffer.from('\nEND\r\n'));
+    assert.deepEqual([scanner.next(), scanner.reply.kind, scanner.reply.buffer.toString('latin1', scanner.reply.dataStart, scanner.reply.dataEnd)], [true, ReplyKind.value, 'abcdefghij']);
+    assert.deepEqual([scanner.next(), scanner.reply.kind], [true, ReplyKind.end]);
+  });
+
+  it('reads meta flags up to the line end only, whatever the data block after it holds', () => {
+    const [va, hd] = scan('VA 5 Oq9 kfoo\r\nab cd\r\nHD kbar\r\n');
+    assert.deepEqual([va.key, va.opaque, va.data, hd.key], ['foo', 'q9', 'ab cd', 'bar']);
+    assert.deepEqual(scan('ME k\r\n').map((u) => [u.kind, u.key]), [['me', 'k']]);
+  });
+
   it('knows where each request\'s reply ends', () => {
     assert.equal(endsReply(Expect.one, ReplyKind.stored), true);
     assert.equal(endsReply(Expect.untilEnd, ReplyKind.value), false);
