@@ -1,5 +1,6 @@
 import { hashFunction, hashId, type HashName, type KeyHash } from './functions/index.ts';
-import { TABLE_RENDEZVOUS, type Distribution } from './distribution/types.ts';
+import type { Distribution } from './distribution/types.ts';
+import { checkBatch } from './batch.ts';
 import { align8, WasmCore } from './wasm.ts';
 
 /** Routes keys — byte ranges of a buffer — to server indexes of a distribution. */
@@ -43,17 +44,6 @@ function parseHashTag(tag: string | undefined): [number, number] {
   return [bytes[0], bytes[1]];
 }
 
-function checkSpans(buf: Uint8Array, spans: Uint32Array, count: number, out: Int32Array): void {
-  if (!(count >= 0 && count <= spans.length >>> 1 && count <= out.length)) {
-    throw new RangeError(`batch of ${count} keys does not fit spans (${spans.length >>> 1}) or out (${out.length})`);
-  }
-  for (let i = 0; i < 2 * count; i += 2) {
-    if (spans[i] > spans[i + 1] || spans[i + 1] > buf.length) {
-      throw new RangeError(`key ${i >>> 1} spans [${spans[i]}, ${spans[i + 1]}) outside a ${buf.length}-byte buffer`);
-    }
-  }
-}
-
 /** Pure JS: the fallback, the second opinion, and the single-key path of both engines. */
 export class JsKeyRouter implements KeyRouter {
   readonly engine: 'wasm' | 'js' = 'js';
@@ -92,7 +82,7 @@ export class JsKeyRouter implements KeyRouter {
   }
 
   routeBatch(buf: Uint8Array, spans: Uint32Array, count: number, out: Int32Array): Int32Array {
-    checkSpans(buf, spans, count, out);
+    checkBatch(buf, spans, count, out.length);
     for (let i = 0; i < count; i++) out[i] = this.route(buf, spans[2 * i], spans[2 * i + 1]);
     return out;
   }
@@ -140,8 +130,7 @@ export class WasmKeyRouter implements KeyRouter {
     core.i32.set(table.owners, owners >>> 2);
     if (table.points) core.u32.set(table.points, points >>> 2);
     if (table.weights) core.f64.set(table.weights, weights >>> 3);
-    const n_ = table.kind === TABLE_RENDEZVOUS ? table.owners.length : n;
-    core.exports.configure(hashId(this.hash), this.#tag[0], this.#tag[1], table.kind, n_, points, owners, weights);
+    core.exports.configure(hashId(this.hash), this.#tag[0], this.#tag[1], table.kind, n, points, owners, weights);
   }
 
   route(buf: Uint8Array, start: number, end: number): number {
@@ -149,24 +138,12 @@ export class WasmKeyRouter implements KeyRouter {
   }
 
   routeBatch(buf: Uint8Array, spans: Uint32Array, count: number, out: Int32Array): Int32Array {
-    checkSpans(buf, spans, count, out);
     if (!this.#tabled) return this.#js.routeBatch(buf, spans, count, out);
-    if (count === 0) return out;
-    let lo = buf.length;
-    let hi = 0;
-    for (let i = 0; i < 2 * count; i += 2) {
-      if (spans[i] < lo) lo = spans[i];
-      if (spans[i + 1] > hi) hi = spans[i + 1];
-    }
-    if (hi < lo) hi = lo; // all keys empty
     const core = this.#core;
-    const spansAt = this.#scratch;
-    const outAt = spansAt + 8 * count;
-    const dataAt = outAt + 4 * count;
-    core.ensure(dataAt + hi - lo);
-    core.u8.set(buf.subarray(lo, hi), dataAt);
-    core.u32.set(spans.subarray(0, 2 * count), spansAt >>> 2);
-    core.exports.routeBatch(dataAt - lo, spansAt, count, outAt);
+    const at = this.#scratch;
+    const base = core.loadBatch(at, buf, spans, count, out.length);
+    const outAt = at + 8 * count;
+    core.exports.routeBatch(base, at, count, outAt);
     out.set(core.i32.subarray(outAt >>> 2, (outAt >>> 2) + count));
     return out;
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkBatch, type KeyBytes } from './batch.ts';
 import { hashId, type HashName, type KeyHash } from './functions/index.ts';
 
 /** The committed build of wasm/assembly/ (see wasm/build.ts). */
@@ -55,6 +56,7 @@ export class WasmCore {
   u32!: Uint32Array;
   i32!: Int32Array;
   f64!: Float64Array;
+  readonly #keys: KeyBytes = { start: 0, end: 0 };
 
   constructor() {
     this.exports = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as CoreExports;
@@ -69,6 +71,22 @@ export class WasmCore {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
       this.#refresh();
     }
+  }
+
+  /**
+   * Lays a batch out at `at` for one batch export: its spans, room for its
+   * `count` answers (at + 8 × count), then only the bytes of buf that hold
+   * its keys. Checks the batch first (checkBatch), copying nothing if it is
+   * bad. Returns the base the core adds to a span to find a key.
+   */
+  loadBatch(at: number, buf: Uint8Array, spans: Uint32Array, count: number, outLength: number): number {
+    const keys = this.#keys;
+    checkBatch(buf, spans, count, outLength, keys);
+    const dataAt = at + 12 * count;
+    this.ensure(dataAt + keys.end - keys.start);
+    this.u8.set(buf.subarray(keys.start, keys.end), dataAt);
+    this.u32.set(spans.subarray(0, 2 * count), at >>> 2);
+    return dataAt - keys.start;
   }
 
   #refresh(): void {
@@ -113,14 +131,11 @@ export function wasmHashFunction(name: HashName): KeyHash {
 export function wasmHashBatch(name: HashName): (buf: Uint8Array, spans: Uint32Array, count: number, out: Uint32Array) => Uint32Array {
   const core = new WasmCore();
   const id = hashId(name);
+  const at = core.heapBase;
   return (buf, spans, count, out) => {
-    const spansAt = core.heapBase;
-    const outAt = spansAt + 8 * count;
-    const dataAt = outAt + 4 * count;
-    core.ensure(dataAt + buf.length);
-    core.u8.set(buf, dataAt);
-    core.u32.set(spans.subarray(0, 2 * count), spansAt >>> 2);
-    core.exports.hashBatch(id, dataAt, spansAt, count, outAt);
+    const base = core.loadBatch(at, buf, spans, count, out.length);
+    const outAt = at + 8 * count;
+    core.exports.hashBatch(id, base, at, count, outAt);
     out.set(core.u32.subarray(outAt >>> 2, (outAt >>> 2) + count));
     return out;
   };

@@ -112,6 +112,25 @@ describe('KeyRouter', () => {
     for (const i of [0, 1, count - 1]) assert.equal(wasm[i], js.route(huge, spans[2 * i], spans[2 * i + 1]));
   });
 
+  it('routes keys in the middle of a larger buffer, spans in any order, as when packed alone', () => {
+    const keys = ['user:1', '{tag}a', '', 'session:abcdef', 'x'];
+    const { buf, spans } = pack(keys);
+    const framed = new Uint8Array(1 << 20).fill(0x7b); // '{' around the keys: only bytes inside a span count
+    const at = 300_000;
+    framed.set(buf, at);
+    const order = [3, 0, 4, 2, 1];
+    const moved = Uint32Array.from(order.flatMap((k) => [at + spans[2 * k], at + spans[2 * k + 1]]));
+    for (const kind of ['ketama', 'rendezvous'] as const) {
+      const distribution = buildDistribution(kind, servers);
+      for (const engine of ['wasm', 'js'] as const) {
+        const router = createRouter({ hash: 'xxh32', distribution, hashTag: '{}', engine });
+        const alone = router.routeBatch(buf, spans, keys.length, new Int32Array(keys.length));
+        const got = router.routeBatch(framed, moved, keys.length, new Int32Array(keys.length));
+        assert.deepEqual([...got], order.map((k) => alone[k]), `${kind}/${engine}`);
+      }
+    }
+  });
+
   it('rejects spans outside the buffer, batches larger than out, and bad hash tags', () => {
     const distribution = buildDistribution('ketama', servers);
     for (const engine of ['wasm', 'js'] as const) {
@@ -120,6 +139,12 @@ describe('KeyRouter', () => {
       assert.throws(() => router.routeBatch(buf, Uint32Array.of(0, 4), 1, new Int32Array(1)), /outside a 3-byte buffer/);
       assert.throws(() => router.routeBatch(buf, Uint32Array.of(2, 1), 1, new Int32Array(1)), /outside/);
       assert.throws(() => router.routeBatch(buf, Uint32Array.of(0, 1, 1, 2), 2, new Int32Array(1)), /does not fit/);
+      for (const count of [-1, 0.5, NaN]) {
+        assert.throws(() => router.routeBatch(buf, Uint32Array.of(0, 1, 1, 2), count, new Int32Array(2)), /does not fit/, String(count));
+      }
+      const out = Int32Array.of(7, 7);
+      assert.throws(() => router.routeBatch(buf, Uint32Array.of(0, 1, 1, 9), 2, out), /key 1 spans \[1, 9\)/);
+      assert.deepEqual([...out], [7, 7], `${engine}: a bad batch routes nothing`);
       assert.throws(() => createRouter({ hash: 'md5', distribution, hashTag: '{', engine }), /exactly two/);
       assert.equal(router.routeBatch(buf, new Uint32Array(0), 0, new Int32Array(0)).length, 0);
     }

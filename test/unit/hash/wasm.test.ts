@@ -32,6 +32,18 @@ describe('WASM hash core', () => {
     }
   });
 
+  it('hashes batches of keys anywhere in a buffer, and rejects spans outside it', () => {
+    const batch = wasmHashBatch('md5');
+    const buf = new Uint8Array(1 << 20).map((_, i) => i * 31);
+    const spans = Uint32Array.of(900_000, 900_040, 10, 10, 5, 1000, 1 << 19, (1 << 20));
+    const out = batch(buf, spans, 4, new Uint32Array(4));
+    const md5 = hashFunction('md5');
+    assert.deepEqual([...out], [0, 1, 2, 3].map((i) => md5(buf, spans[2 * i], spans[2 * i + 1])));
+    assert.throws(() => batch(buf, Uint32Array.of(0, (1 << 20) + 1), 1, new Uint32Array(1)), /outside a 1048576-byte buffer/);
+    assert.throws(() => batch(buf, Uint32Array.of(9, 8), 1, new Uint32Array(1)), /outside/);
+    assert.throws(() => batch(buf, Uint32Array.of(0, 1), 2, new Uint32Array(2)), /does not fit/);
+  });
+
   it('computes full XXH64 like xxhash-wasm', async () => {
     const oracle = await xxhash();
     const core = new WasmCore();
