@@ -123,9 +123,10 @@ export class WasmKeyRouter implements KeyRouter {
     const core = this.#core;
     const n = table.owners.length;
     const owners = core.heapBase;
+    // Room only for the arrays this kind has: a maglev table is 65537 owners and nothing else.
     const points = owners + 4 * n;
-    const weights = align8(points + 4 * n);
-    this.#scratch = align8(weights + 8 * n);
+    const weights = align8(points + (table.points ? 4 * n : 0));
+    this.#scratch = align8(weights + (table.weights ? 8 * n : 0));
     core.ensure(this.#scratch);
     core.i32.set(table.owners, owners >>> 2);
     if (table.points) core.u32.set(table.points, points >>> 2);
