@@ -1,11 +1,14 @@
 import { rendezvousPick, rendezvousTable } from '../../hash/distribution/rendezvous.ts';
+import { hashFunction, Latin1Hasher } from '../../hash/index.ts';
 
 /** Users are hashed into this many buckets: weights resolve to 0.01 %. */
 export const BUCKETS = 10_000;
 
-/** A bucket for a key hash (murmur2_nginx, as nginx's split_clients uses). */
-export function bucketOf(hash: number): number {
-  return hash % BUCKETS;
+const murmur2 = new Latin1Hasher(hashFunction('murmur2_nginx'));
+
+/** The bucket of a key (a user id, a client IP, a URI): murmur2_nginx, as nginx's split_clients hashes, mod BUCKETS. */
+export function keyBucket(key: string): number {
+  return murmur2.hash(key) % BUCKETS;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { hashFunction, Latin1Hasher } from '../../hash/index.ts';
 import { classify } from '../../http/errors.ts';
 import { NOT_JUDGED, type Replica } from '../../http/replica.ts';
 import type { ReplicaSet } from '../../http/replica-set.ts';
 import { buildRequestHead, type ProxiedRequest } from '../../http/request-head.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
-import { BUCKETS, bucketOf } from './buckets.ts';
+import { BUCKETS, keyBucket } from './buckets.ts';
 import type { MirrorConfig } from './schema.ts';
 import { ShadowRecord, type ShadowComparison } from './shadow-compare.ts';
 
@@ -32,7 +31,6 @@ export class Mirror {
   private readonly comparison: ShadowComparison | null;
   private readonly preserveHost: boolean;
   private readonly threshold: number;
-  private readonly hasher = new Latin1Hasher(hashFunction('murmur2_nginx'));
   private readonly outcomes: Record<Outcome, Counter>;
   inFlight = 0;
 
@@ -50,7 +48,7 @@ export class Mirror {
 
   /** Whether this request's copy goes out: its URI hashes into the fraction, and its variant is not the target. */
   wants(request: ProxiedRequest, variant: number): boolean {
-    return variant !== this.targetVariant && bucketOf(this.hasher.hash(request.url!)) < this.threshold;
+    return variant !== this.targetVariant && keyBucket(request.url!) < this.threshold;
   }
 
   /** Sends the copy (once the body is in, if there is one); the record to compare with, when comparing. */

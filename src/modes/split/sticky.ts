@@ -1,8 +1,7 @@
 import { clientConnection } from '../../http/client-connection.ts';
 import { cookieValue } from '../../http/cookie.ts';
 import type { ProxiedRequest } from '../../http/request-head.ts';
-import { hashFunction, Latin1Hasher } from '../../hash/index.ts';
-import { BUCKETS, bucketOf } from './buckets.ts';
+import { BUCKETS, keyBucket } from './buckets.ts';
 import type { SplitConfig } from './schema.ts';
 
 /** Where a request's bucket goes, and the cookie value it carried (null: none, or none padda could read). */
@@ -31,7 +30,6 @@ export class Sticky {
   private readonly by: SplitConfig['sticky']['by'];
   private readonly name: string;
   private readonly cookieAttributes: string;
-  private readonly hasher = new Latin1Hasher(hashFunction('murmur2_nginx'));
 
   constructor(config: SplitConfig['sticky']) {
     this.by = config.by;
@@ -54,11 +52,11 @@ export class Sticky {
       case 'header': {
         const value = request.headers[this.name];
         const key = value === undefined ? clientConnection(request).address : Array.isArray(value) ? value.join(', ') : value;
-        into.bucket = bucketOf(this.hasher.hash(key));
+        into.bucket = keyBucket(key);
         return;
       }
       case 'ip':
-        into.bucket = bucketOf(this.hasher.hash(clientConnection(request).address));
+        into.bucket = keyBucket(clientConnection(request).address);
         return;
       default:
         into.bucket = randomBucket();
