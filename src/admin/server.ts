@@ -2,8 +2,7 @@ import http from 'node:http';
 import type { Logger } from '../log.ts';
 import type { FamilySnapshot } from '../metrics/registry.ts';
 import { formatPrometheus, PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.ts';
-import type { Address } from '../net/address.ts';
-import { formatAddress } from '../net/address.ts';
+import { formatAddress, listenOn, type Address } from '../net/address.ts';
 import type { ProcessReport } from '../runtime/process-report.ts';
 import { listenerStats, mergeReports, readiness } from './report.ts';
 
@@ -30,7 +29,6 @@ export class AdminServer {
   private readonly server: http.Server;
   private readonly view: AdminView;
   private readonly log: Logger;
-  address: Address | null = null;
 
   constructor(view: AdminView, log: Logger) {
     this.view = view;
@@ -45,19 +43,9 @@ export class AdminServer {
     this.server.keepAliveTimeout = 5_000;
   }
 
-  listen(address: Address): Promise<void> {
-    this.address = address;
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      const done = () => {
-        this.server.off('error', onError);
-        this.log.info({ admin: formatAddress(address) }, 'admin server listening');
-        resolve();
-      };
-      if (address.kind === 'unix') this.server.listen(address.path, done);
-      else this.server.listen(address.port, address.host, done);
-    });
+  async listen(address: Address): Promise<void> {
+    await listenOn(this.server, address);
+    this.log.info({ admin: formatAddress(address) }, 'admin server listening');
   }
 
   close(): Promise<void> {

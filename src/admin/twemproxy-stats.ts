@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import type { Logger } from '../log.ts';
 import type { FamilySnapshot, Labels } from '../metrics/registry.ts';
-import type { Address } from '../net/address.ts';
+import { listenOn, type Address } from '../net/address.ts';
 
 /** What the stats port needs of the daemon: merged metrics and which listeners are twemproxy pools. */
 export interface TwemproxyStatsView {
@@ -36,15 +36,7 @@ export class TwemproxyStatsServer {
   }
 
   listen(address: Address): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      const done = () => {
-        this.server.off('error', reject);
-        resolve();
-      };
-      if (address.kind === 'unix') this.server.listen(address.path, done);
-      else this.server.listen(address.port, address.host, done);
-    });
+    return listenOn(this.server, address);
   }
 
   close(): Promise<void> {

@@ -27,3 +27,25 @@ export function formatAddress(address: Address): string {
   if (address.kind === 'unix') return address.path;
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
+
+/**
+ * Binds a server to an address and settles once: resolved when listening,
+ * rejected with the bind error; no listener is left behind either way, so a
+ * server can be tried on another address after a failure.
+ */
+export function listenOn(server: import('node:net').Server, address: Address): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const listening = () => {
+      server.off('error', failed);
+      resolve();
+    };
+    const failed = (error: Error) => {
+      server.off('listening', listening);
+      reject(error);
+    };
+    server.once('listening', listening);
+    server.once('error', failed);
+    if (address.kind === 'unix') server.listen(address.path);
+    else server.listen(address.port, address.host);
+  });
+}

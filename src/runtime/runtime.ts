@@ -100,6 +100,11 @@ export class Runtime {
   private async replace(name: string, current: Running, config: ListenerConfigBase, key: string, handler: ModeHandler): Promise<void> {
     const next: Running = { key, config, listener: current.listener, startError: null };
     await this.start(next, handler);
+    // A changed listener that cannot serve does not replace one that can: the reload fails and the old one stays.
+    if (next.startError !== null) {
+      handler.destroy();
+      throw new Error(`listener ${name}: ${next.startError}`);
+    }
     const sameAddress = JSON.stringify(config.listen) === JSON.stringify(current.config.listen);
     if (sameAddress) {
       const old = current.listener.handler;
@@ -109,6 +114,11 @@ export class Runtime {
     } else {
       next.listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }), backlogOf(config));
       await next.listener.bind();
+      if (next.listener.bindError !== null) {
+        await next.listener.close();
+        handler.destroy();
+        throw new Error(`listener ${name}: ${next.listener.bindError}`);
+      }
       this.running.set(name, next);
       await current.listener.close();
       this.retire(name, current.listener.handler);

@@ -7,7 +7,7 @@ import type { PaddaConfig } from '../config/schema.ts';
 import type { Logger, LogLevel } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
-import { formatAddress } from '../net/address.ts';
+import { formatAddress, type Address } from '../net/address.ts';
 import { distributionName } from '../upstream/server-name.ts';
 import type { ServerSpec } from '../upstream/server-spec.ts';
 import { VERSION } from '../version.ts';
@@ -128,13 +128,10 @@ export class Supervisor implements AdminView {
       this.lastReload = { result: 'invalid', trigger, at: new Date().toISOString(), problems };
       return;
     }
+    const previous = this.current;
     try {
-      if (JSON.stringify(next.admin.listen) !== JSON.stringify(this.current.admin.listen)) {
-        await this.admin.close();
-        await this.admin.listen(next.admin.listen);
-      }
-      const statsChanged = JSON.stringify(next.admin.twemproxy_stats) !== JSON.stringify(this.current.admin.twemproxy_stats);
-      const previous = this.current;
+      if (JSON.stringify(next.admin.listen) !== JSON.stringify(previous.admin.listen)) await this.moveAdmin(previous.admin.listen, next.admin.listen);
+      const statsChanged = JSON.stringify(next.admin.twemproxy_stats) !== JSON.stringify(previous.admin.twemproxy_stats);
       this.current = next;
       this.applyLogLevel();
       if ((previous.workers > 1) !== (next.workers > 1)) {
@@ -152,9 +149,23 @@ export class Supervisor implements AdminView {
       this.lastReload = { result: 'ok', trigger, at: new Date().toISOString() };
       this.log.info({ trigger, listeners: Object.keys(next.listeners) }, 'config reloaded');
     } catch (error) {
+      // /config keeps showing the config that is running; listeners the failed apply did change are reloaded again by the next SIGHUP.
+      this.current = previous;
+      this.applyLogLevel();
       reloads('failed').inc();
       this.lastReload = { result: 'failed', trigger, at: new Date().toISOString(), problems: [(error as Error).message] };
       this.log.error({ trigger, err: (error as Error).message }, 'reload failed; listeners not changed keep serving');
+    }
+  }
+
+  /** Rebinds the admin server; if the new address cannot be bound, it goes back to the old one. */
+  private async moveAdmin(from: Address, to: Address): Promise<void> {
+    await this.admin.close();
+    try {
+      await this.admin.listen(to);
+    } catch (error) {
+      await this.admin.listen(from);
+      throw new Error(`admin server cannot listen on ${formatAddress(to)}: ${(error as Error).message}`);
     }
   }
 

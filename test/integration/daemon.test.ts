@@ -158,6 +158,56 @@ listeners:
     }
   });
 
+  test('a reload that moves a listener to a port in use fails, and the listener keeps serving where it was', async () => {
+    const [admin, here, taken] = await freePorts(3);
+    const blocker = net.createServer().listen(taken, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const config = (port: number, body: string) => `
+admin: { listen: 127.0.0.1:${admin} }
+listeners:
+  app: { mode: respond, listen: 127.0.0.1:${port}, body: ${body} }
+`;
+    const padda = startPadda(config(here!, 'before'));
+    try {
+      await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+      const since = padda.logs().length;
+      padda.writeConfig(config(taken!, 'after'));
+      const failed = await padda.waitForLog(/^reload failed; listeners not changed keep serving$/, since);
+      assert.match(String(failed.err), new RegExp(`listener app: cannot listen on 127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
+      assert.equal((await getOnce(here!)).body, 'before');
+      assert.equal((await get(`http://127.0.0.1:${admin}/ready`)).status, 200);
+      const stats = JSON.parse((await get(`http://127.0.0.1:${admin}/stats`)).body);
+      assert.equal(stats.last_reload.result, 'failed');
+    } finally {
+      blocker.close();
+      await padda.stop();
+    }
+  });
+
+  test('a reload that moves the admin server to a port in use fails, and the admin server stays where it was', async () => {
+    const [admin, app, taken] = await freePorts(3);
+    const blocker = net.createServer().listen(taken, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const config = (adminPort: number) => `
+admin: { listen: 127.0.0.1:${adminPort} }
+listeners:
+  app: { mode: respond, listen: 127.0.0.1:${app}, body: ok }
+`;
+    const padda = startPadda(config(admin!));
+    try {
+      await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+      const since = padda.logs().length;
+      padda.writeConfig(config(taken!));
+      const failed = await padda.waitForLog(/^reload failed; listeners not changed keep serving$/, since);
+      assert.match(String(failed.err), new RegExp(`admin server cannot listen on 127\\.0\\.0\\.1:${taken}`));
+      assert.equal((await get(`http://127.0.0.1:${admin}/healthz`)).status, 200);
+      assert.equal(JSON.parse((await get(`http://127.0.0.1:${admin}/config`)).body).admin.listen, `127.0.0.1:${admin}`);
+    } finally {
+      blocker.close();
+      await padda.stop();
+    }
+  });
+
   test('an upstream that refuses is skipped; when all refuse the client is closed and counted', async () => {
     const [admin, front, dead, alive] = await freePorts(4);
     const padda = startPadda(`
