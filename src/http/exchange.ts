@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Dispatcher } from 'undici';
-import { BAD_RESPONSE, classify, ClientClosedError, NO_UPSTREAM, replyError, TotalTimeoutError, type Failure } from './errors.ts';
+import { BAD_RESPONSE, classify, ClientClosedError, NO_UPSTREAM, replyError, TOTAL_TIMEOUT, TotalTimeoutError, type Failure } from './errors.ts';
 import type { Origin } from './origin.ts';
 import type { HttpProxy } from './proxy.ts';
 import type { ProxiedRequest, ProxiedResponse, RequestHead } from './request-head.ts';
@@ -130,9 +130,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const failure = classify(error);
     this.release(error instanceof ClientClosedError ? 'client_closed' : failure.reason);
     if (this.state !== OPEN) return;
-    const origin = this.origin!;
-    if (failure.connect) origin.connectFailed(failure.reason, error);
-    else origin.failed(failure.reason, error);
+    this.origin!.requestFailed(failure, error);
     if (!this.written && this.attempt < this.proxy.options.retries && IDEMPOTENT.has(this.request.method!)) {
       this.attempt++;
       this.proxy.retried();
@@ -176,7 +174,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   timedOut(): void {
     if (this.state !== OPEN) return;
     if (this.controller !== null) this.controller.abort(new TotalTimeoutError());
-    else this.fail(classify(new TotalTimeoutError()), null);
+    else this.fail(TOTAL_TIMEOUT, null);
   }
 
   drained(): void {

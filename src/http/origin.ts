@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
+import type { Failure } from './errors.ts';
 import type { OriginAddress } from './origin-address.ts';
 import type { PoolConfig } from './options.ts';
 
@@ -50,10 +51,10 @@ export class Origin {
     this.failures = 0;
   }
 
-  /** The origin could not be reached (refused, connect timeout, DNS). */
-  connectFailed(reason: string, error: Error): void {
-    this.failed(reason, error);
-    if (this.failureLimit > 0 && ++this.failures >= this.failureLimit && this.ejectedUntil === 0) {
+  /** A request to the origin failed: logged, and, if the origin could not be reached (refused, connect timeout, DNS), counted towards ejection. */
+  requestFailed(failure: Failure, error: Error): void {
+    this.failed(failure.reason, error);
+    if (failure.connect && this.failureLimit > 0 && ++this.failures >= this.failureLimit && this.ejectedUntil === 0) {
       this.ejectedUntil = Date.now() + this.ejectTime;
       this.log.warn({ upstream: this.label, failures: this.failures, ejectMs: this.ejectTime }, 'upstream ejected');
     }

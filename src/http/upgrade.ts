@@ -113,14 +113,13 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller | null, error: Error): void {
-    this.release(error instanceof ClientClosedError ? 'client_closed' : classify(error).reason);
+    const failure = classify(error);
+    this.release(error instanceof ClientClosedError ? 'client_closed' : failure.reason);
     if (this.answered) {
       this.socket.destroy();
       return;
     }
-    const failure = classify(error);
-    if (failure.connect) this.origin!.connectFailed(failure.reason, error);
-    else this.origin!.failed(failure.reason, error);
+    this.origin!.requestFailed(failure, error);
     this.fail(failure);
   }
 
