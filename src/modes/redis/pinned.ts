@@ -6,6 +6,7 @@ import type { ServerSpec } from '../../upstream/server-spec.ts';
 import { RespFramer } from './resp-framer.ts';
 
 const SUBSCRIPTION_REPLIES = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
+const SHORTEST_CONFIRMATION = 'subscribe'.length;
 
 /**
  * Replies on a client's dedicated connection. Normally one per request, as
@@ -29,9 +30,13 @@ class PinnedFramer extends RespFramer<InFlight> {
   private subscriptionsLeft(reply: Buffer): number {
     const reader = this.reader;
     if (!reader.open(reply, 0, reply.length) || reader.count !== 3 || !reader.next()) return -1;
-    const kind = reply.subarray(reader.elementStart, reader.elementEnd).toString('latin1');
-    const name = /^\$\d+\r\n([a-z]+)\r\n$/i.exec(kind)?.[1]?.toLowerCase();
-    if (name === undefined || !SUBSCRIPTION_REPLIES.has(name) || !reader.next() || !reader.next()) return -1;
+    // The kind is a bulk `$<n>\r\n<kind>\r\n`; messages (`message`, `pmessage`, `smessage`) are shorter
+    // than every confirmation, so the common case is decided without making a string.
+    const header = reply.indexOf(0x0a, reader.elementStart) + 1;
+    const length = reader.elementEnd - 2 - header;
+    if (reply[reader.elementStart] !== 0x24 || length < SHORTEST_CONFIRMATION) return -1;
+    if (!SUBSCRIPTION_REPLIES.has(reply.toString('latin1', header, header + length).toLowerCase())) return -1;
+    if (!reader.next() || !reader.next()) return -1;
     const left = readIntegerReply(reply, reader.elementStart, reader.elementEnd);
     return Number.isNaN(left) ? -1 : left;
   }
