@@ -91,15 +91,24 @@ function hostOf(request: ProxiedRequest): string {
   return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
 }
 
-/** nginx's ngx_http_arg: the first `name=` in the query, compared case-insensitively, value as sent. */
+/**
+ * nginx's ngx_http_arg: the first `name=` in the query, compared
+ * case-insensitively, value as sent. The pairs are walked in place: only a
+ * pair with `=` right after name.length chars is sliced to compare.
+ */
 function argument(name: string): Part {
+  const length = name.length;
   return (request) => {
     const url = request.url!;
-    const q = url.indexOf('?');
-    if (q < 0) return null;
-    for (const pair of url.slice(q + 1).split('&')) {
-      const eq = pair.indexOf('=');
-      if (eq === name.length && pair.slice(0, eq).toLowerCase() === name) return pair.slice(eq + 1);
+    let start = url.indexOf('?') + 1;
+    if (start === 0) return null;
+    while (start <= url.length) {
+      let end = url.indexOf('&', start);
+      if (end < 0) end = url.length;
+      if (end > start + length && url.charCodeAt(start + length) === 0x3d && url.slice(start, start + length).toLowerCase() === name) {
+        return url.slice(start + length + 1, end);
+      }
+      start = end + 1;
     }
     return null;
   };

@@ -51,3 +51,32 @@ test('nginx $uri normalization', () => {
   assert.equal(nginxUri('/a/%2e%2e/b'), '/b');
   assert.equal(nginxUri('/caf%C3%A9'), '/cafÃ©');
 });
+
+test('hostile queries: $arg_ finds the first name= pair however the query is cut up, and long ones cost little', () => {
+  const arg = key('$arg_x');
+  const cases: Array<[string, string | null]> = [
+    ['/p', null], ['/p?', null], ['/p?&', null], ['/p?x', null], ['/p?=1&x', null], ['/p?xx=1&ax=2', null],
+    ['/p?&&x=1', '1'], ['/p?X=', ''], ['/p?x=a=b&x=2', 'a=b'], ['/p?y=1&x=%26&', '%26'], ['/p?x=1?x=2', '1?x=2'], ['/p?a=1&x', null],
+  ];
+  for (const [url, want] of cases) assert.equal(arg(request(url)), want, url);
+  const long = `/p?${'a=1&'.repeat(50_000)}x=last`;
+  const started = performance.now();
+  assert.equal(arg(request(long)), 'last');
+  assert.ok(performance.now() - started < 50, 'one pass over a 200 kB query');
+});
+
+test('templates without variables, or with a lone $, are literals; an empty variable name part is refused', () => {
+  assert.equal(key('$')(request('/')), '$');
+  assert.equal(key('a$-$')(request('/')), 'a$-$');
+  assert.equal(key('$arg_X')(request('/p?x=1')), '1', 'argument names are case-insensitive on both sides');
+  for (const text of ['$http_', '$cookie_', '$nope', '$request_uri$uri$x']) assert.equal(typeof compileKey(text), 'string', text);
+});
+
+test('$uri of truncated or hostile escapes: bad escapes stay as sent, decoded dots and slashes still cannot climb above the root', () => {
+  assert.equal(nginxUri('/a%'), '/a%');
+  assert.equal(nginxUri('/a%2'), '/a%2');
+  assert.equal(nginxUri('/a%zz/b'), '/a%zz/b');
+  assert.equal(nginxUri('/%2e%2e%2f%2e%2e%2fetc'), '/etc');
+  assert.equal(nginxUri('/a/%2F..'), '/');
+  assert.equal(nginxUri(`/${'../'.repeat(10_000)}x`), '/x');
+});
