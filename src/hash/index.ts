@@ -8,16 +8,15 @@
  *   router.routeBatch(chunk, spans, count, out);                 // out[i] = server index of key i
  *   router.use(dist.withLive(live));                              // after ejection
  */
-export { HASH_NAMES, hashFunction, isHashName, type HashName, type KeyHash } from './functions/index.ts';
+export { HASH_NAMES, hashFunction, type HashName, type KeyHash } from './functions/index.ts';
 export { wasmHashBatch, wasmHashFunction } from './wasm.ts';
-export { buildDistribution, isDistributionKind, type DistributionOptions } from './distribution/build.ts';
+export { buildDistribution, type DistributionOptions } from './distribution/build.ts';
 export {
   DISTRIBUTION_KINDS, NO_SERVER, type Distribution, type DistributionKind, type ServerSpec,
 } from './distribution/types.ts';
 export { Continuum } from './distribution/continuum.ts';
-export { KETAMA_DEFAULT_PORT, twemproxyServerName } from './distribution/twemproxy-names.ts';
+export { twemproxyServerName } from './distribution/twemproxy-names.ts';
 export { nginxHostPort } from './distribution/ketama-nginx.ts';
-export { MAGLEV_DEFAULT_SIZE } from './distribution/maglev.ts';
 export { createRouter, type KeyRouter, type RouterOptions } from './router.ts';
 export { BoundedLoads, ServerLoads } from './bounded-loads.ts';
 export { SplitClients } from './split-clients.ts';

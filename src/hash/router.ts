@@ -5,8 +5,6 @@ import { align8, WasmCore } from './wasm.ts';
 
 /** Routes keys — byte ranges of a buffer — to server indexes of a distribution. */
 export interface KeyRouter {
-  readonly engine: 'wasm' | 'js';
-  readonly hash: HashName;
   readonly distribution: Distribution;
   /** Switches to another distribution (e.g. after ejection) with the same hash and hash tag. */
   use(distribution: Distribution): void;
@@ -45,16 +43,13 @@ function parseHashTag(tag: string | undefined): [number, number] {
 }
 
 /** Pure JS: the fallback, the second opinion, and the single-key path of both engines. */
-export class JsKeyRouter implements KeyRouter {
-  readonly engine: 'wasm' | 'js' = 'js';
-  readonly hash: HashName;
+class JsKeyRouter implements KeyRouter {
   distribution: Distribution;
   readonly #keyHash: KeyHash;
   readonly #tagOpen: number;
   readonly #tagClose: number;
 
   constructor(options: RouterOptions) {
-    this.hash = options.hash;
     this.#keyHash = hashFunction(options.hash);
     this.distribution = options.distribution;
     [this.#tagOpen, this.#tagClose] = parseHashTag(options.hashTag);
@@ -94,18 +89,17 @@ export class JsKeyRouter implements KeyRouter {
  * cost is paid per batch, not per key. Single keys and distributions without
  * a table (random, none live) take the JS path.
  */
-export class WasmKeyRouter implements KeyRouter {
-  readonly engine: 'wasm' | 'js' = 'wasm';
-  readonly hash: HashName;
+class WasmKeyRouter implements KeyRouter {
   readonly #js: JsKeyRouter;
   readonly #core = new WasmCore();
+  readonly #hashId: number;
   readonly #tag: [number, number];
   #scratch = 0;
   #tabled = false;
 
   constructor(options: RouterOptions) {
-    this.hash = options.hash;
     this.#js = new JsKeyRouter(options);
+    this.#hashId = hashId(options.hash);
     this.#tag = parseHashTag(options.hashTag);
     this.use(options.distribution);
   }
@@ -131,7 +125,7 @@ export class WasmKeyRouter implements KeyRouter {
     core.i32.set(table.owners, owners >>> 2);
     if (table.points) core.u32.set(table.points, points >>> 2);
     if (table.weights) core.f64.set(table.weights, weights >>> 3);
-    core.exports.configure(hashId(this.hash), this.#tag[0], this.#tag[1], table.kind, n, points, owners, weights);
+    core.exports.configure(this.#hashId, this.#tag[0], this.#tag[1], table.kind, n, points, owners, weights);
   }
 
   route(buf: Uint8Array, start: number, end: number): number {

@@ -3,7 +3,7 @@ import { checkBatch, type KeyBytes } from './batch.ts';
 import { hashId, type HashName, type KeyHash } from './functions/index.ts';
 
 /** The committed build of wasm/assembly/ (see wasm/build.ts). */
-export const WASM_URL = new URL('../../wasm/hash.wasm', import.meta.url);
+const WASM_URL = new URL('../../wasm/hash.wasm', import.meta.url);
 
 // The WebAssembly global, typed here: the project's libs (es2024, node)
 // do not declare it, and this is the only file that touches it.
@@ -20,7 +20,7 @@ const WebAssemblyApi = (globalThis as unknown as {
 }).WebAssembly;
 
 /** The core's exports (wasm/assembly/index.ts). u32 results arrive as signed i32: apply `>>> 0`. */
-export interface CoreExports {
+interface CoreExports {
   memory: WasmMemory;
   heapBase(): number;
   hash(id: number, ptr: number, len: number): number;
@@ -37,7 +37,7 @@ export interface CoreExports {
 let compiled: WasmModule | undefined;
 
 /** Compiled once per process, on first use (a few ms), synchronously so routers can be built anywhere. */
-export function wasmModule(): WasmModule {
+function wasmModule(): WasmModule {
   return (compiled ??= new WebAssemblyApi.Module(readFileSync(WASM_URL)));
 }
 

@@ -105,7 +105,7 @@ class BuiltDistribution implements Distribution {
   }
 }
 
-export function isDistributionKind(kind: string): kind is DistributionKind {
+function isDistributionKind(kind: string): kind is DistributionKind {
   return (DISTRIBUTION_KINDS as readonly string[]).includes(kind);
 }
 

@@ -6,7 +6,7 @@ export const MAGLEV_DEFAULT_SIZE = 65537;
 
 const encoder = new TextEncoder();
 
-export function isPrime(n: number): boolean {
+function isPrime(n: number): boolean {
   if (!Number.isInteger(n) || n < 2) return false;
   for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
   return true;

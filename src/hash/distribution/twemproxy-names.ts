@@ -1,7 +1,7 @@
 import type { ServerSpec } from './types.ts';
 
 /** twemproxy's default memcached port: servers on it are named by host alone (libmemcached compatibility). */
-export const KETAMA_DEFAULT_PORT = 11211;
+const KETAMA_DEFAULT_PORT = 11211;
 
 /**
  * The name twemproxy places a server by (nc_conf.c, conf_add_server): the

@@ -1,7 +1,7 @@
 import type { ServerSpec } from './types.ts';
 
 /** Largest weight accepted: tables that expand weights (modula, jump, ketama_nginx) stay bounded. */
-export const MAX_WEIGHT = 100_000;
+const MAX_WEIGHT = 100_000;
 
 /**
  * Rejects what no distribution can place: no servers, empty or duplicate

@@ -3,7 +3,7 @@
 // they equal the published tables entry for entry (the test vectors prove it).
 
 /** Reflected CRC-32 (IEEE 802.3, polynomial 0xEDB88320), as zlib, nginx and twemproxy use. */
-export const CRC32_TABLE: Uint32Array = (() => {
+const CRC32_TABLE: Uint32Array = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
@@ -14,7 +14,7 @@ export const CRC32_TABLE: Uint32Array = (() => {
 })();
 
 /** MSB-first CRC-16 with polynomial 0x1021 (XMODEM), twemproxy's crc16tab. */
-export const CRC16_TABLE: Uint16Array = (() => {
+const CRC16_TABLE: Uint16Array = (() => {
   const t = new Uint16Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n << 8;

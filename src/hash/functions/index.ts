@@ -31,7 +31,7 @@ const FUNCTIONS: Record<HashName, KeyHash> = {
   hsieh, murmur, jenkins, murmur2_nginx, xxh32, xxh64,
 };
 
-export function isHashName(name: string): name is HashName {
+function isHashName(name: string): name is HashName {
   return Object.hasOwn(FUNCTIONS, name);
 }
 
