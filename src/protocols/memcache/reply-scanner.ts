@@ -71,11 +71,7 @@ export class ReplyScanner {
     if (following > 0) {
       // Not all there: the line is parsed again, from its new copy, next time.
       if (!reader.block(following)) return false;
-      reply.buffer = reader.buffer;
-      reply.end = reply.lineEnd + following;
-      reply.dataStart = reply.lineEnd;
-      reply.dataEnd = reply.end - 2;
-      if (reply.buffer[reply.end - 2] !== 13 || reply.buffer[reply.end - 1] !== 10) {
+      if (!reply.takeBlock(reader.buffer, following)) {
         reply.kind = ReplyKind.malformed;
         return this.#breakOff();
       }

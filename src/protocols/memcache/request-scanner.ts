@@ -107,18 +107,13 @@ export class RequestScanner {
     }
     // Not all there: the line is parsed again, from its new copy, next time.
     if (!reader.block(following)) return false;
-    // Completing a copied frame may have moved it into a larger copy; offsets
-    // are unchanged since a copy always starts at 0.
-    request.buffer = reader.buffer;
+    const wholeBlock = request.takeBlock(reader.buffer, following);
     this.#endFrame(following);
-    request.dataStart = request.lineEnd;
-    request.dataEnd = request.end - 2;
-    if (request.buffer[request.end - 2] !== 13 || request.buffer[request.end - 1] !== 10) this.#badDataChunk();
+    if (!wholeBlock) this.#badDataChunk();
     return true;
   }
 
   #endFrame(following: number): void {
-    this.request.end = this.request.lineEnd + following;
     this.#reader.consume(following);
     this.#lineLimit = LINE_LIMIT;
   }

@@ -22,6 +22,20 @@ export class ScannedFrame {
   opaqueStart = -1;
   opaqueEnd = -1;
 
+  /**
+   * The frame goes on with the `length` bytes after its line, now all in
+   * `buffer` (a frame completed across chunks may have moved to a larger
+   * copy; its offsets hold, since a copy starts at 0). The data block is
+   * those bytes less their `\r\n`; false when they do not end in one.
+   */
+  takeBlock(buffer: Buffer, length: number): boolean {
+    this.buffer = buffer;
+    this.end = this.lineEnd + length;
+    this.dataStart = this.lineEnd;
+    this.dataEnd = this.end - 2;
+    return buffer[this.end - 2] === 13 && buffer[this.end - 1] === 10;
+  }
+
   protected resetFrame(buffer: Buffer, start: number, lineEnd: number): void {
     this.buffer = buffer;
     this.start = start;
