@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import { ConnectionSet } from '../net/connection-set.ts';
 import { rawErrorResponse } from './errors.ts';
+import { DEFAULT_DOWNSTREAM } from './options.ts';
 import type { ProxiedRequest, ProxiedResponse } from './request-head.ts';
 
 export interface DownstreamOptions {
@@ -16,8 +17,6 @@ export interface DownstreamOptions {
   /** Serve HTTP/2 on sockets whose TLS handshake chose ALPN `h2`. */
   http2?: boolean;
 }
-
-export const DEFAULT_DOWNSTREAM: DownstreamOptions = { keepAliveTimeout: 65_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 };
 
 export interface DownstreamHandlers {
   request(request: ProxiedRequest, response: ProxiedResponse): void;

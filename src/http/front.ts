@@ -1,5 +1,5 @@
 import { Downstream } from './downstream.ts';
-import { proxyOptions, type ClientConfig, type TimeoutsConfig } from './options.ts';
+import { downstreamOptions, proxyOptions, type ClientConfig, type TimeoutsConfig } from './options.ts';
 import { HttpProxy, type ProxyContext } from './proxy.ts';
 import type { TargetPicker } from './target.ts';
 
@@ -13,15 +13,12 @@ export interface HttpProxyConfig {
 }
 
 /**
- * The client side of a plain-HTTP proxying mode in one call: a Downstream
- * whose requests and upgrades go through an HttpProxy over `picker`, with
- * the `client` limits and proxy options read from the mode's config.
+ * The client side of a proxying mode in one call: a Downstream whose
+ * requests and upgrades go through an HttpProxy over `picker`, with the
+ * `client` limits and proxy options read from the mode's config. `http2`:
+ * serve HTTP/2 to TLS clients that chose it by ALPN.
  */
-export function httpFront(picker: TargetPicker, config: HttpProxyConfig, context: ProxyContext): Downstream {
+export function httpFront(picker: TargetPicker, config: HttpProxyConfig, context: ProxyContext, http2 = false): Downstream {
   const proxy = new HttpProxy(picker, proxyOptions(config), context);
-  return new Downstream({ request: proxy.handle, upgrade: proxy.upgrade }, context.metrics, {
-    keepAliveTimeout: config.client.keepalive_timeout,
-    headersTimeout: config.client.header_timeout,
-    maxHeaderSize: config.client.max_header_size,
-  });
+  return new Downstream({ request: proxy.handle, upgrade: proxy.upgrade }, context.metrics, downstreamOptions(config.client, http2));
 }

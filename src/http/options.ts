@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
+import type { DownstreamOptions } from './downstream.ts';
 
 /**
  * Config keys every HTTP proxying mode shares. A mode spreads `httpProxyKeys`
@@ -62,3 +63,16 @@ export function proxyOptions(config: { timeouts: TimeoutsConfig; retries: number
     requestId: config.request_id,
   };
 }
+
+/** The Downstream limits of a mode's `client` block; `http2` for a TLS listener that offers h2 by ALPN. */
+export function downstreamOptions(client: ClientConfig, http2 = false): DownstreamOptions {
+  return {
+    keepAliveTimeout: client.keepalive_timeout,
+    headersTimeout: client.header_timeout,
+    maxHeaderSize: client.max_header_size,
+    http2,
+  };
+}
+
+/** For listeners without a `client` block (respond, the HTTPS redirect): the block's defaults. */
+export const DEFAULT_DOWNSTREAM = downstreamOptions(client.parse({}));

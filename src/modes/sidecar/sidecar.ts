@@ -1,9 +1,8 @@
 import type net from 'node:net';
-import { Downstream } from '../../http/downstream.ts';
-import { proxyOptions } from '../../http/options.ts';
+import type { Downstream } from '../../http/downstream.ts';
+import { httpFront } from '../../http/front.ts';
 import { Origin } from '../../http/origin.ts';
 import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
-import { HttpProxy } from '../../http/proxy.ts';
 import { SingleOrigin } from '../../http/target.ts';
 import { parseAddress, type Address } from '../../net/address.ts';
 import { createTlsTerminator, type TlsTerminator } from '../../tls/index.ts';
@@ -30,13 +29,7 @@ export class Sidecar implements ModeHandler {
   constructor(config: SidecarConfig, context: ModeContext) {
     if (config.protocol === 'http') {
       this.origin = new Origin(parseOriginAddress(config.upstream) as OriginAddress, config.pool, config.timeouts.connect, context.log);
-      const proxy = new HttpProxy(new SingleOrigin(this.origin), proxyOptions(config), context);
-      const downstream = new Downstream({ request: proxy.handle, upgrade: proxy.upgrade }, context.metrics, {
-        keepAliveTimeout: config.client.keepalive_timeout,
-        headersTimeout: config.client.header_timeout,
-        maxHeaderSize: config.client.max_header_size,
-        http2: config.tls?.http2 ?? false,
-      });
+      const downstream = httpFront(new SingleOrigin(this.origin), config, context, config.tls?.http2 ?? false);
       this.downstream = downstream;
       this.serve = (socket) => downstream.accept(socket);
     } else {
