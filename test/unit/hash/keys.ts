@@ -1,15 +1,8 @@
 /** Deterministic random keys for differential tests: binary, empty, 1 byte … 4 KiB. */
+import { seededRandom } from '../../support/seeded-random.ts';
 
-/** xorshift32: reproducible without a seed file, fast enough for 100k keys. */
-export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+/** The suite's seeded PRNG (mulberry32), under the name these tests and test/support/uris.ts use. */
+export const rng = seededRandom;
 
 /**
  * `count` keys packed in one buffer, with spans[2i], spans[2i+1] = key i's
