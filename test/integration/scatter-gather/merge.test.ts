@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { curl } from '../../support/clients.ts';
 import { getOnce } from '../../support/load.ts';
-import { json, startJsonLeaves, type Behaviour, type JsonLeaf } from '../../support/json-leaf.ts';
+import { json, raw, startJsonLeaves, type Behaviour, type JsonLeaf } from '../../support/json-leaf.ts';
 import { startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
 import { freePorts } from '../../support/ports.ts';
 
@@ -121,6 +121,18 @@ describe('merge strategies', () => {
     assert.equal(status, 502);
     assert.equal(headers['x-padda-error'], 'merge_failed');
     assert.match(text, /disagree on the/);
+  });
+
+  test('sum: a leaf answering objects nested past any word count (150 000 levels, under 1 MB) fails as not_numbers, the root unharmed', async () => {
+    const deep = `{"counts":${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}`;
+    answer(raw(deep), json({ counts: { the: 2 } }), json({ counts: {} }));
+    const { status, headers, text } = await query('sum');
+    assert.equal(status, 503);
+    assert.equal(headers['x-padda-error'], 'no_quorum');
+    // Quorum is out of reach once leaf-0 fails: the leaves still out then are cancelled.
+    assert.match(text, /^[0-2] of 3 leaves answered, 3 needed; missing: leaf-0 not_numbers(, leaf-[12] cancelled)*\n$/);
+    answer(json({ counts: { the: 1 } }), json({ counts: { the: 2 } }), json({ counts: {} }));
+    assert.deepEqual((await query('sum')).body, { counts: { the: 3 } });
   });
 
   test('topk: the best `limit` by score, each id once (its best copy)', async () => {

@@ -81,3 +81,18 @@ test('paths: only own keys are found; the answer nests the value back at its pat
   assert.deepEqual(placeAt(['a', 'b'], [1]), { a: { b: [1] } });
   assert.equal(placeAt([], 7), 7);
 });
+
+test('sum of hostile answers: a key named __proto__ is counted like any other, and answers nested too deep are refused, not a stack overflow', () => {
+  const words = (text: string) => JSON.parse(text) as unknown;
+  const total = merge({ strategy: 'sum' }, words('{"the":1}'), words('{"__proto__":5,"the":2}'), words('{"__proto__":1,"x":{"__proto__":{"y":3}}}'));
+  assert.deepEqual(total, words('{"the":3,"__proto__":6,"x":{"__proto__":{"y":3}}}'));
+  assert.equal(Object.getPrototypeOf(total), Object.prototype, 'no answer set the prototype');
+  assert.equal(JSON.stringify(total), '{"the":3,"__proto__":6,"x":{"__proto__":{"y":3}}}');
+  assert.throws(() => merge({ strategy: 'sum' }, words('{"a":{"b":1}}'), words('{"a":{"b":{"c":1}}}')), /leaves disagree on a\.b: a number in one, an object in another/);
+  const strategy = createMergeStrategy({ strategy: 'sum', path: '' });
+  const nested = (depth: number) => words(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+  assert.equal(strategy.check(nested(100)), null);
+  assert.equal(strategy.check(nested(101)), 'not_numbers');
+  assert.equal(strategy.check(nested(150_000)), 'not_numbers', 'a 1 MB answer nesting 150 000 levels');
+  assert.deepEqual(JSON.stringify(merge({ strategy: 'sum' }, nested(100), nested(100))), JSON.stringify(nested(100)).replace(':1}', ':2}'));
+});
