@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type net from 'node:net';
 import { Downstream } from '../../http/downstream.ts';
 import { replyError } from '../../http/errors.ts';
+import { downstreamOptions } from '../../http/options.ts';
 import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
 import { ReplicaSet } from '../../http/replica-set.ts';
 import { buildRequestHead, type HeadOptions, type ProxiedRequest, type ProxiedResponse } from '../../http/request-head.ts';
@@ -71,11 +72,7 @@ export class ScatterGatherRoot implements ModeHandler {
       return new ReplicaSet(leaf.name ?? `leaf-${index}`, addresses, config, origins, context);
     });
     this.leaves = this.sets.map((set) => new Leaf(set.name, set, this.hedging?.window() ?? null, this.hedging !== null, this.metrics));
-    this.downstream = new Downstream({ request: this.handle }, context.metrics, {
-      keepAliveTimeout: config.client.keepalive_timeout,
-      headersTimeout: config.client.header_timeout,
-      maxHeaderSize: config.client.max_header_size,
-    });
+    this.downstream = new Downstream({ request: this.handle }, context.metrics, downstreamOptions(config.client));
   }
 
   readonly handle = (request: ProxiedRequest, response: ProxiedResponse): void => {
