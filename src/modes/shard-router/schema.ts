@@ -6,7 +6,7 @@ import { parseOriginAddress } from '../../http/origin-address.ts';
 import { replicaSetKeys } from '../../http/replica-options.ts';
 import { compileKey } from './key-template.ts';
 
-export const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;
+const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;
 
 /**
  * The name that places a one-replica shard on the ring: its authority as
@@ -72,4 +72,3 @@ export const shardRouterSchema = z.strictObject({
 }).describe('Consistent-hash HTTP shard router: each request goes to the shard that owns its key (book ch. 6).');
 
 export type ShardRouterConfig = z.output<typeof shardRouterSchema>;
-export type ShardConfig = ShardRouterConfig['shards'][number];

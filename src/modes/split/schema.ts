@@ -70,5 +70,4 @@ export const splitSchema = z.strictObject({
 }).describe('Weighted experiment splitter with sticky users and shadow traffic with answer comparison (book ch. 3).');
 
 export type SplitConfig = z.output<typeof splitSchema>;
-export type VariantConfig = SplitConfig['variants'][number];
 export type MirrorConfig = NonNullable<SplitConfig['mirror']>;
