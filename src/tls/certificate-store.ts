@@ -22,12 +22,8 @@ export interface ContextSettings {
  * and checked, and only a good one replaces the old, so new handshakes use the
  * new certificate while open connections keep theirs. A bad one (unreadable,
  * mismatched key, expired) is logged with the reason and the old pair stays.
+ * The session-ticket keys every context shares rotate each session timeout.
  */
-/** Which rotation period `now` is in; periods are counted from the Unix epoch, so every process agrees. */
-export function ticketEpoch(sessionTimeoutSeconds: number, now = Date.now()): number {
-  return Math.floor(now / (sessionTimeoutSeconds * 1000));
-}
-
 export class CertificateStore {
   private readonly settings: ContextSettings;
   private readonly log: Logger;
@@ -43,13 +39,14 @@ export class CertificateStore {
   private readonly lastProblem = new Map<string, string>();
   private readonly listeners: Array<() => void> = [];
   private watch: FileWatch | null = null;
+  private rotation: NodeJS.Timeout | null = null;
 
   /** Throws CertificateError when a pair cannot be served: the config that names it is refused. */
   constructor(specs: readonly PairSpec[], settings: ContextSettings, log: Logger, registry: Registry, listener: string) {
     this.settings = settings;
     this.log = log;
     this.listener = listener;
-    this.ticketKeys = ticketKeys(listener, ticketEpoch(settings.sessionTimeout));
+    this.ticketKeys = ticketKeys(listener, settings.sessionTimeout);
     this.pairs = specs.map((spec) => loadPair(spec));
     this.ca = settings.clientCa === null ? null : loadCa(settings.clientCa);
     const help = 'Certificate file changes applied (ok) or refused and the previous pair kept (rejected).';
@@ -87,25 +84,18 @@ export class CertificateStore {
     this.listeners.push(listener);
   }
 
-  /**
-   * The session-ticket keys of the current rotation period: tickets issued
-   * from now on use them; older tickets no longer resume and their clients do
-   * one full handshake. Every worker computes the same keys for a period.
-   */
-  rotateTicketKeys(): void {
-    this.ticketKeys = ticketKeys(this.listener, ticketEpoch(this.settings.sessionTimeout));
-    this.rebuild();
-    this.changed();
-  }
-
-  watchFiles(): void {
+  /** Starts watching the files and rotating the ticket keys. */
+  start(): void {
     const files = this.pairs.flatMap((pair) => [pair.spec.cert, pair.spec.key]);
     if (this.settings.clientCa !== null) files.push(this.settings.clientCa);
     this.watch = new FileWatch(files, () => this.reload());
+    this.scheduleRotation();
   }
 
   close(): void {
     this.watch?.close();
+    if (this.rotation !== null) clearTimeout(this.rotation);
+    this.rotation = null;
   }
 
   /** Re-reads every file; returns whether anything served changed. */
@@ -143,6 +133,23 @@ export class CertificateStore {
       notAfter: pair.notAfter.toISOString(),
       default: index === 0,
     }));
+  }
+
+  /**
+   * At each period boundary (not a period after our start, so every worker
+   * switches together) the keys of the new period replace the old: tickets
+   * issued from then on use them; older tickets no longer resume and their
+   * clients do one full handshake.
+   */
+  private scheduleRotation(): void {
+    const period = this.settings.sessionTimeout * 1000;
+    this.rotation = setTimeout(() => {
+      this.ticketKeys = ticketKeys(this.listener, this.settings.sessionTimeout);
+      this.rebuild();
+      this.changed();
+      this.scheduleRotation();
+    }, period - (Date.now() % period) + 10);
+    this.rotation.unref();
   }
 
   /** Runs a load, logging a failure once per distinct problem (the poll re-reads unchanged bad files). */

@@ -30,20 +30,22 @@ export function createTlsTerminator(config: TlsConfig, alpn: string[], secure: (
   const specs: PairSpec[] = [];
   if (config.cert !== undefined) specs.push({ cert: config.cert, key: config.key!, names: [] });
   for (const entry of config.certificates) specs.push({ cert: entry.cert, key: entry.key, names: entry.names });
+  // OpenSSL counts whole seconds; the ticket rotation and the session-id cache use the same number.
+  const sessionSeconds = Math.max(1, Math.round(config.session_timeout / 1000));
   const store = new CertificateStore(specs, {
     minVersion: config.min_version,
     ciphers: config.ciphers,
-    sessionTimeout: Math.max(1, Math.round(config.session_timeout / 1000)),
+    sessionTimeout: sessionSeconds,
     // OpenSSL allows at most 32 bytes here.
     sessionIdContext: createHash('sha256').update(`padda:${context.listener}`).digest('hex').slice(0, 32),
     clientCa: config.client_ca ?? null,
   }, context.log, context.registry, context.listener);
-  store.watchFiles();
+  store.start();
   return new TlsTerminator(store, {
     handshakeTimeout: config.handshake_timeout,
     alpn,
     requestCert: config.client_ca !== undefined,
     rejectUnauthorized: config.require_client_cert,
-    sessionTimeout: config.session_timeout,
+    sessionTimeout: sessionSeconds * 1000,
   }, secure, context);
 }

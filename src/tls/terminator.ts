@@ -14,7 +14,7 @@ export interface TerminatorOptions {
   alpn: string[];
   requestCert: boolean;
   rejectUnauthorized: boolean;
-  /** ms a session stays resumable; also the ticket key rotation period. */
+  /** ms a session id stays resumable in the cache: the store's session timeout, which tickets get too. */
   sessionTimeout: number;
 }
 
@@ -47,7 +47,6 @@ export class TlsTerminator {
   /** Sockets accepted and not yet secure, with their handshake deadline. */
   private readonly pending = new Map<net.Socket, NodeJS.Timeout>();
   private readonly handshakes: { full: Counter; resumed: Counter };
-  private rotation: NodeJS.Timeout;
   private readonly sessions: SessionCache;
   private idle: (() => void) | null = null;
 
@@ -84,14 +83,6 @@ export class TlsTerminator {
     this.sessions = new SessionCache(SESSION_CACHE_ENTRIES, options.sessionTimeout);
     this.sessions.attach(this.server);
     store.onChange(() => this.server.setSecureContext(store.defaultOptions()));
-    // Rotate at period boundaries (not at our start time), so all workers switch keys together.
-    const period = options.sessionTimeout;
-    this.rotation = setTimeout(() => {
-      store.rotateTicketKeys();
-      this.rotation = setInterval(() => store.rotateTicketKeys(), period);
-      this.rotation.unref();
-    }, period - (Date.now() % period) + 10);
-    this.rotation.unref();
   }
 
   accept(raw: net.Socket): void {
@@ -134,7 +125,6 @@ export class TlsTerminator {
   }
 
   close(): void {
-    clearTimeout(this.rotation);
     this.store.close();
   }
 

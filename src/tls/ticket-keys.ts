@@ -24,7 +24,12 @@ function ticketSecret(): Buffer {
   return secret;
 }
 
-/** The 48 bytes node wants (name, HMAC and AES keys) for one listener and one rotation period. */
-export function ticketKeys(listener: string, epoch: number): Buffer {
+/**
+ * The 48 bytes node wants (name, HMAC and AES keys) for one listener in the
+ * rotation period `now` falls in. Periods of `periodSeconds` are counted from
+ * the Unix epoch, so every process agrees on them.
+ */
+export function ticketKeys(listener: string, periodSeconds: number, now = Date.now()): Buffer {
+  const epoch = Math.floor(now / (periodSeconds * 1000));
   return Buffer.from(hkdfSync('sha256', ticketSecret(), listener, `padda session tickets ${epoch}`, 48));
 }
