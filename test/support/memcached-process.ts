@@ -12,8 +12,17 @@ export interface Exchange {
 }
 
 /**
+ * How long silence before the first reply byte means "no reply": longer than
+ * quietMs, since a server on a loaded machine can take more than 60 ms to
+ * answer at all, and an empty reply taken for silence fails a differential
+ * test for nothing (seen with several suites running at once).
+ */
+const FIRST_REPLY_MS = 500;
+
+/**
  * Sends `parts` over a fresh connection (a number pauses that many ms) and
- * collects the reply until the server closes or sends nothing for `quietMs`.
+ * collects the reply until the server closes or sends nothing for `quietMs`
+ * (FIRST_REPLY_MS while it has sent nothing at all).
  */
 export function exchange(port: number, parts: readonly (Buffer | string | number)[], quietMs = 60): Promise<Exchange> {
   return new Promise((resolve, reject) => {
@@ -30,7 +39,7 @@ export function exchange(port: number, parts: readonly (Buffer | string | number
     // Quiet only counts once everything is sent: a pause between parts is not the end.
     const idle = () => {
       clearTimeout(timer);
-      if (!sending) timer = setTimeout(finish, quietMs);
+      if (!sending) timer = setTimeout(finish, received.length === 0 ? Math.max(quietMs, FIRST_REPLY_MS) : quietMs);
     };
     socket.on('data', (chunk) => {
       received.push(chunk);
