@@ -89,6 +89,7 @@ describe('cookies a client should not have sent', () => {
 
 describe('a variant whose replicas are all down', () => {
   test('its users are served by the heaviest variant that is up, and /stats says it is down', async () => {
+    const thirdBucket = await bucketOf('third');
     // Reload with `third` pointing at a port nobody listens on.
     const since = padda.logs().length;
     padda.writeConfig(config(variants(['web', web, 5], ['experiment', exp, 3], ['third', closed, 2])));
@@ -98,6 +99,11 @@ describe('a variant whose replicas are all down', () => {
     // Two failures eject the one replica; until then a retry cannot help (one replica), so at most two 502s.
     assert.ok(failed.length <= 2, `${failed.length} failed`);
     assert.ok(answers.filter((a) => a.body === 'third').length === 0);
+    // A user of `third` gets web (weight 5, the heaviest), and keeps the cookie naming `third` for when it is back.
+    // (A new connection: one kept alive from before the reload would still be served by the draining handler.)
+    const [user] = await sendAll(split, [{ path: '/', headers: { cookie: `padda-variant=third.${thirdBucket}` } }], 1);
+    assert.equal(user!.body, 'web');
+    assert.equal(user!.headers['set-cookie'], undefined);
     const stats = JSON.parse((await request(`http://127.0.0.1:${admin}/stats`).then((r) => r.body.text()))).listeners.split.workers.main;
     const row = stats.variants.find((v: any) => v.variant === 'third');
     assert.equal(row.available, false);
