@@ -69,12 +69,17 @@ export class Sticky {
   }
 }
 
-/** The bucket in a `<variant>.<bucket>` cookie value, or -1 when it holds none. */
+/** The bucket in a `<variant>.<bucket>` cookie value (one to four ASCII digits after the last dot), or -1 when it holds none. */
 function cookieBucket(value: string): number {
   const dot = value.lastIndexOf('.');
-  const digits = value.slice(dot + 1);
-  if (dot < 1 || digits.length === 0 || digits.length > 4 || !/^\d+$/.test(digits)) return -1;
-  return Number(digits);
+  if (dot < 1 || dot < value.length - 5 || dot === value.length - 1) return -1;
+  let bucket = 0;
+  for (let i = dot + 1; i < value.length; i++) {
+    const digit = value.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    bucket = bucket * 10 + digit;
+  }
+  return bucket;
 }
 
 function randomBucket(): number {
