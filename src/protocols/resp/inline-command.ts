@@ -68,43 +68,29 @@ export class InlineCommandParser implements CommandArguments {
       while (p < end && isSpace(line[p])) p++;
       if (p >= end) return true;
       const tokenStart = written;
-      let inDouble = false;
-      let inSingle = false;
+      /** DOUBLE_QUOTE or SINGLE_QUOTE while inside quotes, else 0. */
+      let quote = 0;
       for (let done = false; !done; ) {
         const c = at(p);
-        if (inDouble) {
-          if (c === BACKSLASH && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
-            out[written++] = hexValue(at(p + 2)) * 16 + hexValue(at(p + 3));
-            p += 3;
-          } else if (c === BACKSLASH && at(p + 1) !== 0) {
-            p++;
-            out[written++] = unescaped(at(p));
-          } else if (c === DOUBLE_QUOTE) {
-            if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return false;
-            done = true;
-          } else if (c === 0) {
-            return false;
-          } else {
-            out[written++] = c;
-          }
-        } else if (inSingle) {
-          if (c === BACKSLASH && at(p + 1) === SINGLE_QUOTE) {
-            p++;
-            out[written++] = SINGLE_QUOTE;
-          } else if (c === SINGLE_QUOTE) {
-            if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return false;
-            done = true;
-          } else if (c === 0) {
-            return false;
-          } else {
-            out[written++] = c;
-          }
-        } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) {
+        if (quote === 0) {
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) done = true;
+          else if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) quote = c;
+          else out[written++] = c;
+        } else if (c === quote) {
+          // A closing quote must be followed by a blank or the line end.
+          if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return false;
           done = true;
-        } else if (c === DOUBLE_QUOTE) {
-          inDouble = true;
-        } else if (c === SINGLE_QUOTE) {
-          inSingle = true;
+        } else if (c === 0) {
+          return false; // the line ended inside quotes
+        } else if (c !== BACKSLASH) {
+          out[written++] = c;
+        } else if (quote === DOUBLE_QUOTE && at(p + 1) === 0x78 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
+          out[written++] = hexValue(at(p + 2)) * 16 + hexValue(at(p + 3));
+          p += 3;
+        } else if (quote === DOUBLE_QUOTE ? at(p + 1) !== 0 : at(p + 1) === SINGLE_QUOTE) {
+          // "…" unescapes any byte (\n \r \t \b \a mapped); '…' only \'.
+          p++;
+          out[written++] = unescaped(at(p));
         } else {
           out[written++] = c;
         }
