@@ -6,10 +6,12 @@ import { rawErrorResponse, replyError, type Failure } from './errors.ts';
 import { Exchange } from './exchange.ts';
 import type { ProxyOptions } from './options.ts';
 import { buildRequestHead, type ProxiedRequest, type ProxiedResponse } from './request-head.ts';
-import { resolveTarget } from './request-target.ts';
+import { resolveTarget, type Refusal } from './request-target.ts';
 import { ResponseCounters } from './response-counters.ts';
 import type { TargetPicker } from './target.ts';
 import { forwardUpgrade } from './upgrade.ts';
+
+const DUPLICATE_HOST: Refusal = { status: 400, reason: 'duplicate_host', message: 'a request must have one Host header' };
 
 export interface ProxyContext {
   listener: string;
@@ -20,8 +22,9 @@ export interface ProxyContext {
 /**
  * A reverse proxy over a target picker: the request handler a Downstream
  * calls for every request, and the one for upgrades. It refuses what must not
- * be forwarded (CONNECT, targets that are not a path), then hands each request
- * to an Exchange. Everything mode-specific lives in the picker.
+ * be forwarded (CONNECT, targets that are not a path, two Host lines), then
+ * hands each request to an Exchange. Everything mode-specific lives in the
+ * picker.
  */
 export class HttpProxy {
   readonly picker: TargetPicker;
@@ -42,12 +45,9 @@ export class HttpProxy {
   readonly handle = (request: ProxiedRequest, response: ProxiedResponse): void => {
     this.metrics.requests.value++;
     const target = resolveTarget(request.method, request.url!);
-    if ('status' in target) {
-      replyError(response, target.status, target.reason, target.message, '');
-      this.refused(target.status, target.reason);
-      return;
-    }
+    if ('status' in target) return this.refuse(response, target);
     const head = buildRequestHead(request, target.authority, this.options);
+    if (head.duplicateHost) return this.refuse(response, DUPLICATE_HOST);
     new Exchange(this, request, response, target.path, head).send();
   };
 
@@ -55,19 +55,18 @@ export class HttpProxy {
   readonly upgrade = (request: http.IncomingMessage, socket: net.Socket, early: Buffer): void => {
     this.metrics.requests.value++;
     const target = resolveTarget(request.method, request.url!);
-    if ('status' in target) {
-      socket.end(rawErrorResponse(target.status, target.reason, target.message));
-      this.refused(target.status, target.reason);
-      return;
-    }
+    if ('status' in target) return this.refuse(socket, target);
     const head = buildRequestHead(request, target.authority, this.options);
+    if (head.duplicateHost) return this.refuse(socket, DUPLICATE_HOST);
     forwardUpgrade(this, request, socket, early, target.path, head);
   };
 
-  /** A request padda answered itself without forwarding it. */
-  private refused(status: number, reason: string): void {
-    this.metrics.error(reason);
-    this.counted(status);
+  /** Answers a request padda does not forward: on its response, or raw on an upgrade's socket. */
+  private refuse(to: ProxiedResponse | net.Socket, refusal: Refusal): void {
+    if ('writeHead' in to) replyError(to, refusal.status, refusal.reason, refusal.message, '');
+    else to.end(rawErrorResponse(refusal.status, refusal.reason, refusal.message));
+    this.metrics.error(refusal.reason);
+    this.counted(refusal.status);
   }
 
   // Called by exchanges as they end, so the hot path only bumps fields.

@@ -72,6 +72,13 @@ export interface RequestHead {
   headers: string[];
   hasBody: boolean;
   requestId: string;
+  /**
+   * The client sent more than one Host line, which RFC 9112 §3.2 says to
+   * answer with 400 (as nginx does): a proxy and the app must not disagree
+   * on which host was meant. The first one is in `headers`, the one
+   * node:http's `headers.host` holds.
+   */
+  duplicateHost: boolean;
 }
 
 export interface HeadOptions {
@@ -96,6 +103,7 @@ export function buildRequestHead(request: ProxiedRequest, authority: string | nu
   let requestId: string | null = null;
   let cookie: string | null = null;
   let hasBody = false;
+  let hostLines = 0;
   let connection: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
@@ -111,7 +119,7 @@ export function buildRequestHead(request: ProxiedRequest, authority: string | nu
         }
         break;
       case HOST:
-        if (authority === null) host = value;
+        if (++hostLines === 1 && authority === null) host = value;
         break;
       case CONTENT_LENGTH:
         if (value !== '0') hasBody = true;
@@ -156,7 +164,7 @@ export function buildRequestHead(request: ProxiedRequest, authority: string | nu
     requestId = options.requestId ? randomUUID() : '';
     if (options.requestId) headers.push('x-request-id', requestId);
   }
-  return { headers, hasBody, requestId };
+  return { headers, hasBody, requestId, duplicateHost: hostLines > 1 };
 }
 
 /** `Connection: close, X-Secret` makes X-Secret hop-by-hop too (RFC 9110 §7.6.1). Rare, so a second pass. */

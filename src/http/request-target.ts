@@ -18,10 +18,15 @@ export function absoluteTarget(target: string): AbsoluteTarget | null {
   return { authority: match[1]!, path: rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest };
 }
 
+/** Why padda answers a request itself instead of forwarding it. */
+export interface Refusal {
+  status: number;
+  reason: string;
+  message: string;
+}
+
 /** Where a request goes, or why padda answers it itself instead. */
-export type ResolvedTarget =
-  | { path: string; authority: string | null }
-  | { status: number; reason: string; message: string };
+export type ResolvedTarget = { path: string; authority: string | null } | Refusal;
 
 /**
  * The origin-form path (and authority, for an absolute-form target) a proxy

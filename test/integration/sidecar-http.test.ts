@@ -240,6 +240,18 @@ describe('bad input', () => {
     });
   }
 
+  test('two Host lines get 400, as RFC 9112 §3.2 and nginx say, on a request or an upgrade; nothing reaches the app', async () => {
+    const before = app.arrivals.length;
+    for (const extra of ['', 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n']) {
+      const { text, closed } = await rawExchange(proxy, `GET /echo HTTP/1.1\r\nHost: app.example\r\nHost: other.example\r\n${extra}\r\n`);
+      const response = parseResponse(text);
+      assert.equal(response.status, 400, text);
+      assert.equal(response.headers['x-padda-error'], 'duplicate_host');
+      assert.ok(closed, 'the connection is closed after the 400');
+    }
+    assert.equal(app.arrivals.length, before);
+  });
+
   test('headers over the limit get 431', async () => {
     const { text } = await rawExchange(proxy, `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
     assert.equal(parseResponse(text).status, 431);
