@@ -9,7 +9,7 @@
  * server never has to re-parse quotes. Inline commands are rare (humans,
  * health checks), so this path allocates one Buffer per command.
  */
-import { isSpace } from './ascii.ts';
+import { isSpace } from '../ascii.ts';
 import type { CommandArguments } from './command-arguments.ts';
 import { encodeCommand } from './command-encoder.ts';
 import { bulkHeaderLength } from './multibulk-header.ts';

@@ -9,7 +9,7 @@
  *   if (!command.acceptsArgc(scanner.argc)) → -ERR wrong number of arguments
  *   if (command.flags & CommandFlag.BLOCKING) → pin the client ...
  */
-import { foldCase } from '../ascii.ts';
+import { foldCase } from '../../ascii.ts';
 import type { CommandArguments } from '../command-arguments.ts';
 import type { CommandInfo, CommandTableData } from './command-info.ts';
 import { flagBits } from './command-flags.ts';

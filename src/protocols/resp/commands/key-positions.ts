@@ -12,7 +12,7 @@
  * Assumes the argument count passed the arity check (RedisCommand.acceptsArgc);
  * even when it did not, every index returned is below argc.
  */
-import { foldCase, isSpace } from '../ascii.ts';
+import { foldCase, isSpace } from '../../ascii.ts';
 import type { CommandArguments } from '../command-arguments.ts';
 import { parseInteger } from '../integer.ts';
 import { KeyFallback, type RedisCommand } from './command-table.ts';

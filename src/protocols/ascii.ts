@@ -1,4 +1,4 @@
-/** Byte classes as redis-server's C code sees them (C locale). */
+/** Byte classes as C code sees them (C locale): redis-server's and memcached's parsers both go by them. */
 
 /** C isspace(): space, \t, \n, \v, \f, \r. */
 export function isSpace(c: number): boolean {
