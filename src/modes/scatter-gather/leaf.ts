@@ -1,5 +1,6 @@
 import type { ReplicaSet } from '../../http/replica-set.ts';
-import type { Counter, Histogram } from '../../metrics/registry.ts';
+import type { CountersByLabel } from '../../metrics/counters-by-label.ts';
+import type { Histogram } from '../../metrics/registry.ts';
 import type { LatencyWindow } from './latency-window.ts';
 import type { ScatterMetrics } from './metrics.ts';
 
@@ -12,16 +13,15 @@ export class Leaf {
   /** A hedge needs another replica to go to. */
   readonly hedgeable: boolean;
   private readonly latency: Histogram;
-  private readonly metrics: ScatterMetrics;
-  private readonly failures = new Map<string, Counter>();
+  private readonly failures: CountersByLabel;
 
   constructor(name: string, replicas: ReplicaSet, window: LatencyWindow | null, hedging: boolean, metrics: ScatterMetrics) {
     this.name = name;
     this.replicas = replicas;
     this.window = window;
     this.hedgeable = hedging && replicas.replicas.length > 1;
-    this.metrics = metrics;
     this.latency = metrics.leafLatency(name);
+    this.failures = metrics.leafFailures(name);
   }
 
   answered(ms: number): void {
@@ -30,11 +30,6 @@ export class Leaf {
   }
 
   failed(reason: string): void {
-    let counter = this.failures.get(reason);
-    if (counter === undefined) {
-      counter = this.metrics.leafFailure(this.name, reason);
-      this.failures.set(reason, counter);
-    }
-    counter.value++;
+    this.failures.inc(reason);
   }
 }

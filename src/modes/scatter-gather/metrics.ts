@@ -1,4 +1,5 @@
 import { ResponseCounters } from '../../http/response-counters.ts';
+import { CountersByLabel } from '../../metrics/counters-by-label.ts';
 import type { Counter, Histogram, Registry } from '../../metrics/registry.ts';
 
 /**
@@ -34,8 +35,8 @@ export class ScatterMetrics {
     return this.registry.histogram('padda_scatter_leaf_duration_seconds', 'Time from sending a leaf request to its good answer.', { listener: this.listener, leaf });
   }
 
-  /** Made on a reason's first use, off the hot path. */
-  leafFailure(leaf: string, reason: string): Counter {
-    return this.registry.counter('padda_scatter_leaf_failures_total', 'Leaf requests that failed, by reason.', { listener: this.listener, leaf, reason });
+  /** One leaf's failures by reason, each series made on the reason's first use. */
+  leafFailures(leaf: string): CountersByLabel {
+    return new CountersByLabel(this.registry, 'padda_scatter_leaf_failures_total', 'Leaf requests that failed, by reason.', { listener: this.listener, leaf }, 'reason');
   }
 }
