@@ -45,11 +45,6 @@ export class ReplyScanner {
     if (!this.#broken) this.#reader.push(chunk);
   }
 
-  /** Whether a reply unit has begun but not fully arrived: the state in which a server timeout applies. */
-  get midReply(): boolean {
-    return this.#reader.inFrame;
-  }
-
   /** Bytes held for the incomplete unit. */
   get buffered(): number {
     return this.#reader.buffered;
