@@ -21,30 +21,20 @@ let byIp = 0;
 let web = 0;
 let experiment = 0;
 
-const config = (weights: [number, number]) => `
+/** Three splitters over the same two variants, sticky by header, by IP and by cookie (the default). */
+const config = (weights: [number, number]) => {
+  const splitter = (name: string, port: number, sticky: string) => `
+  ${name}:
+    mode: split
+    listen: 127.0.0.1:${port}${sticky ? `\n    sticky: ${sticky}` : ''}
+    variants:
+      - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
+      - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }`;
+  return `
 admin: { listen: 127.0.0.1:${admin} }
-listeners:
-  by-header:
-    mode: split
-    listen: 127.0.0.1:${byHeader}
-    sticky: { by: header, name: x-user }
-    variants:
-      - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
-      - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }
-  by-ip:
-    mode: split
-    listen: 127.0.0.1:${byIp}
-    sticky: { by: ip }
-    variants:
-      - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
-      - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }
-  by-cookie:
-    mode: split
-    listen: 127.0.0.1:${byCookie}
-    variants:
-      - { name: web, upstream: http://127.0.0.1:${web}, weight: ${weights[0]} }
-      - { name: experiment, upstream: http://127.0.0.1:${experiment}, weight: ${weights[1]} }
+listeners:${splitter('by-header', byHeader, '{ by: header, name: x-user }')}${splitter('by-ip', byIp, '{ by: ip }')}${splitter('by-cookie', byCookie, '')}
 `;
+};
 
 before(async () => {
   [admin, byHeader, byCookie, byIp, web, experiment] = (await freePorts(6)) as [number, number, number, number, number, number];
