@@ -217,21 +217,36 @@ describe('never an open proxy', () => {
   });
 
   test('a target that is neither a path nor an http URL gets 400', async () => {
-    const { text } = await rawExchange(proxy, 'GET ftp://example.com/x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
-    assert.equal(parseResponse(text).status, 400);
+    const before = app.arrivals.length;
+    for (const target of ['ftp://example.com/x', '*', 'http://user@example.com/x', 'http://example.com/x#fragment']) {
+      const { text } = await rawExchange(proxy, `OPTIONS ${target} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`);
+      const response = parseResponse(text);
+      assert.equal(response.status, 400, target);
+      assert.equal(response.headers['x-padda-error'], 'bad_request_target', target);
+    }
+    assert.equal(app.arrivals.length, before);
   });
 });
 
 describe('bad input', () => {
-  const smuggling: Record<string, string> = {
-    'CL.TE': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG',
-    'TE.CL': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n',
-    'two Content-Lengths': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde',
-    'obfuscated Transfer-Encoding': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n',
-    'space before colon': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n',
+  const refused: Record<string, string> = {
+    'request smuggling (CL.TE)': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG',
+    'request smuggling (TE.CL)': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n',
+    'request smuggling (two Content-Lengths)': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde',
+    'request smuggling (obfuscated Transfer-Encoding)': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n',
+    'request smuggling (space before colon)': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n',
+    'request smuggling (bare LF line ends)': 'GET /echo HTTP/1.1\nHost: h\nX-A: a\n\n',
+    'a header folded onto a second line (obs-fold)': 'GET /echo HTTP/1.1\r\nHost: h\r\nX-A: a\r\n b\r\n\r\n',
+    'a NUL in a header value': 'GET /echo HTTP/1.1\r\nHost: h\r\nX-A: a\0b\r\n\r\n',
+    'a space in the request target': 'GET /a b HTTP/1.1\r\nHost: h\r\n\r\n',
+    'a method that is not a token': 'G(T /echo HTTP/1.1\r\nHost: h\r\n\r\n',
+    'an unknown HTTP version': 'GET /echo HTTP/9.9\r\nHost: h\r\n\r\n',
+    'a negative Content-Length': 'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n',
+    'a chunk size past 64 bits': 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nx\r\n0\r\n\r\n',
+    'a 100 kB chunk extension': `POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;${'x'.repeat(100_000)}\r\nhello\r\n0\r\n\r\n`,
   };
-  for (const [name, attack] of Object.entries(smuggling)) {
-    test(`request smuggling (${name}) is refused with 400 and nothing reaches the app`, async () => {
+  for (const [name, attack] of Object.entries(refused)) {
+    test(`${name} is refused with 400 and nothing reaches the app`, async () => {
       const before = app.arrivals.length;
       const { text, closed } = await rawExchange(proxy, attack);
       assert.equal(parseResponse(text).status, 400, text);
@@ -252,9 +267,34 @@ describe('bad input', () => {
     assert.equal(app.arrivals.length, before);
   });
 
-  test('headers over the limit get 431', async () => {
-    const { text } = await rawExchange(proxy, `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
-    assert.equal(parseResponse(text).status, 431);
+  test('heads over the limit get 431: a long header, a long request target, many short headers', async () => {
+    const before = app.arrivals.length;
+    for (const head of [
+      `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`,
+      `GET /${'a'.repeat(10_000)} HTTP/1.1\r\nHost: h\r\n\r\n`,
+      `GET /echo HTTP/1.1\r\nHost: h\r\n${'X: y\r\n'.repeat(3000)}\r\n`,
+    ]) {
+      const { text } = await rawExchange(proxy, head);
+      const response = parseResponse(text);
+      assert.equal(response.status, 431, head.slice(0, 40));
+      assert.equal(response.headers['x-padda-error'], 'header_overflow');
+    }
+    assert.equal(app.arrivals.length, before);
+  });
+
+  test('a request its client cuts short (mid-head, mid-body, mid-chunk) gets 400 and never arrives complete', async () => {
+    for (const cut of [
+      'GET /echo HTTP/1.1\r\nHost: h\r\nX-Cut: ',
+      'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nhello',
+      'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel',
+    ]) {
+      const before = app.arrivals.length;
+      const { text, closed } = await rawExchange(proxy, cut, { end: true });
+      assert.equal(parseResponse(text).status, 400, cut);
+      assert.ok(closed);
+      await sleep(100);
+      assert.ok(app.arrivals.slice(before).every((arrival) => !arrival.complete), `the app saw a complete request for ${JSON.stringify(cut)}`);
+    }
   });
 
   test('a client that trickles its headers (slowloris) gets 408 at header_timeout', async () => {

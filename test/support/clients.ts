@@ -8,6 +8,8 @@ export interface RawOptions {
   /** Resolve with what arrived if the server stays silent this long (ms). */
   idleMs?: number;
   tls?: tls.ConnectionOptions;
+  /** Half-close after writing, as a client that gives up mid-request does. */
+  end?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
     socket.setTimeout(options.idleMs ?? 2000, () => {
       socket.destroy();
     });
-    socket.once(options.tls ? 'secureConnect' : 'connect', () => socket.write(request));
+    socket.once(options.tls ? 'secureConnect' : 'connect', () => (options.end ? socket.end(request) : socket.write(request)));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('end', () => {
       closed = true;
