@@ -7,7 +7,6 @@
  *
  *   npx node bench/http-memory.ts [--connections 10000]
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,6 +14,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
 import { parseArgs } from 'node:util';
+import { selfSignedCertificate } from '../src/tls/self-signed.ts';
+import { readSlowly } from '../test/support/clients.ts';
 import { startTestApp } from '../test/support/http-app.ts';
 import { freePorts } from '../test/support/ports.ts';
 import { rssOf, sampleRss } from '../test/support/rss.ts';
@@ -28,8 +29,9 @@ const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const dir = await tempDir('bench-memory');
 const cert = path.join(dir, 'tls.crt');
 const key = path.join(dir, 'tls.key');
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-  '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+const pair = selfSignedCertificate(['localhost'], 2);
+fs.writeFileSync(cert, pair.cert);
+fs.writeFileSync(key, pair.key);
 const app = await startTestApp();
 const [admin, plainPort, tlsPort] = (await freePorts(3)) as [number, number, number];
 const padda = await startPaddaServer(`
@@ -64,17 +66,8 @@ try {
   const rss = sampleRss(padda.pid, 100);
   const gib = 1024 ** 3;
   const rate = 300 * 1024 * 1024;
-  await new Promise<void>((resolve, reject) => {
-    http.get(`http://127.0.0.1:${plainPort}/stream?bytes=${gib}`, async (res) => {
-      let bytes = 0;
-      const started = performance.now();
-      for await (const chunk of res) {
-        bytes += (chunk as Buffer).length;
-        const ahead = bytes / rate * 1000 - (performance.now() - started);
-        if (ahead > 5) await sleep(ahead);
-      }
-      resolve();
-    }).on('error', reject);
+  await new Promise<number>((resolve, reject) => {
+    http.get(`http://127.0.0.1:${plainPort}/stream?bytes=${gib}`, (res) => readSlowly(res, rate).then(resolve, reject)).on('error', reject);
   });
   const samples = rss.stop();
   console.log(`1 GiB to a reader at 300 MiB/s:        ${mib(samples[0]!)} before, ${mib(Math.max(...samples))} peak, ${mib(samples.at(-1)!)} after`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readSlowly } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/http-app.ts';
 import { startPadda, waitForStatus, type PaddaProcess } from '../support/padda.ts';
 import { freePorts } from '../support/ports.ts';
@@ -43,28 +43,10 @@ after(async () => {
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
-/** Waits as long as it takes for `done` bytes to have taken `rate` time since `started`. */
-async function throttle(done: number, started: number, rate: number): Promise<void> {
-  const ahead = done / rate * 1000 - (performance.now() - started);
-  if (ahead > 5) await sleep(ahead);
-}
-
 test('1 GiB to a slow reader: padda memory stays flat', { timeout: 120_000 }, async (t) => {
   const rss = sampleRss(padda.child.pid!);
   const received = await new Promise<number>((resolve, reject) => {
-    http.get(`http://127.0.0.1:${port}/stream?bytes=${GIB}`, async (res) => {
-      let bytes = 0;
-      const started = performance.now();
-      try {
-        for await (const chunk of res) {
-          bytes += (chunk as Buffer).length;
-          await throttle(bytes, started, SLOW_RATE);
-        }
-        resolve(bytes);
-      } catch (error) {
-        reject(error as Error);
-      }
-    }).on('error', reject);
+    http.get(`http://127.0.0.1:${port}/stream?bytes=${GIB}`, (res) => readSlowly(res, SLOW_RATE).then(resolve, reject)).on('error', reject);
   });
   const samples = rss.stop();
   assert.equal(received, GIB);

@@ -1,6 +1,7 @@
 /** Real clients for HTTP tests: raw sockets for malformed input, and the curl command. */
 import { execFile } from 'node:child_process';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
 
 export interface RawOptions {
@@ -69,4 +70,16 @@ export function parseResponse(text: string): { status: number; headers: Record<s
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body: split < 0 ? '' : text.slice(split + 4) };
+}
+
+/** Reads `body` to its end no faster than `bytesPerSecond`, as a slow client would; returns the bytes read. */
+export async function readSlowly(body: AsyncIterable<Buffer>, bytesPerSecond: number): Promise<number> {
+  let bytes = 0;
+  const started = performance.now();
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    const ahead = (bytes / bytesPerSecond) * 1000 - (performance.now() - started);
+    if (ahead > 5) await sleep(ahead);
+  }
+  return bytes;
 }
