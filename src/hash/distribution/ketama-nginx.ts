@@ -28,10 +28,12 @@ export function nginxHostPort(server: string): { host: string; port: string } {
  * value, only the first (in server order) is kept, as nginx does.
  */
 export function nginxContinuum(servers: readonly ServerSpec[], live: readonly boolean[]): Continuum {
-  const points: number[] = [];
-  const owners: number[] = [];
+  const total = servers.reduce((sum, server, i) => (live[i] ? sum + server.weight * POINTS_PER_WEIGHT : sum), 0);
+  const points = new Uint32Array(total);
+  const owners = new Int32Array(total);
   const prev = new Uint8Array(4);
   const prevView = new DataView(prev.buffer);
+  let at = 0;
   servers.forEach((server, i) => {
     if (!live[i]) return;
     const { host, port } = nginxHostPort(server.name);
@@ -43,18 +45,10 @@ export function nginxContinuum(servers: readonly ServerSpec[], live: readonly bo
     prevView.setUint32(0, 0, true);
     for (let j = 0; j < server.weight * POINTS_PER_WEIGHT; j++) {
       const point = (crc32Update(base, prev, 0, 4) ^ 0xffffffff) >>> 0;
-      points.push(point);
-      owners.push(i);
+      points[at] = point;
+      owners[at++] = i;
       prevView.setUint32(0, point, true);
     }
   });
-  const ring = new Continuum(points, owners);
-  return dedupe(ring);
-}
-
-function dedupe(ring: Continuum): Continuum {
-  const keep: number[] = [];
-  for (let i = 0; i < ring.size; i++) if (i === 0 || ring.points[i] !== ring.points[i - 1]) keep.push(i);
-  if (keep.length === ring.size) return ring;
-  return new Continuum(keep.map((i) => ring.points[i]), keep.map((i) => ring.owners[i]));
+  return new Continuum(points, owners, true);
 }

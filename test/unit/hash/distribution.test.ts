@@ -50,6 +50,23 @@ describe('ketama (twemproxy)', () => {
     assert.deepEqual([0, 10, 11, 20, 30, 31, 0xffffffff].map((h) => ring.pick(h)), [0, 0, 1, 1, 2, 0, 0]);
   });
 
+  it('sorts points keeping equal ones in insertion order, and with unique keeps only the first', () => {
+    const next = rng(8);
+    // Many ties: values from a small set, spread over all four bytes.
+    const values = [0, 1, 0xff, 0x100, 0x10000, 0x1000000, 0x80000000, 0xffffffff, 0x01020304];
+    const points = Array.from({ length: 5000 }, () => values[Math.floor(next() * values.length)]);
+    const owners = points.map((_, i) => i);
+    const order = owners.toSorted((a, b) => points[a] - points[b] || a - b);
+    const ring = new Continuum(points, owners);
+    assert.deepEqual([...ring.points], order.map((i) => points[i]));
+    assert.deepEqual([...ring.owners], order);
+    const unique = new Continuum(points, owners, true);
+    const first = order.filter((i, k) => k === 0 || points[i] !== points[order[k - 1]]);
+    assert.deepEqual([...unique.points], first.map((i) => points[i]));
+    assert.deepEqual([...unique.owners], first);
+    assert.equal(new Continuum([], []).pick(7), NO_SERVER);
+  });
+
   it('keeps every key of a surviving server in place when an equal-weight server is ejected', () => {
     const d = buildDistribution('ketama', servers(5));
     const ejected = d.withLive([true, true, false, true, true]);
@@ -100,6 +117,15 @@ describe('ketama_nginx', () => {
   it('lays 160 points per unit of weight', () => {
     const d = buildDistribution('ketama_nginx', servers(3, (i) => i + 1));
     assert.deepEqual(count(d.ring!.owners, 3), [160, 320, 480]);
+  });
+
+  it('builds the ring of the largest weights accepted in seconds, not minutes', () => {
+    const started = performance.now();
+    const d = buildDistribution('ketama_nginx', [{ name: 'a:1', weight: 100_000 }, { name: 'b:1', weight: 1 }]);
+    const seconds = (performance.now() - started) / 1000;
+    // 16 000 160 points, fewer where two crc32 values collide (nginx keeps the first).
+    assert.ok(d.ring!.size > 15_900_000 && d.ring!.size <= 16_000_160, String(d.ring!.size));
+    assert.ok(seconds < 20, `${seconds.toFixed(1)} s`);
   });
 });
 
