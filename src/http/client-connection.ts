@@ -15,7 +15,7 @@ const kConnection = Symbol('padda.clientConnection');
 type Tagged = net.Socket & { [kConnection]?: ClientConnection };
 
 /** The transport socket under a request: the TLS or TCP socket for HTTP/1, the session's socket for HTTP/2. */
-export function transportOf(request: ProxiedRequest): net.Socket {
+function transportOf(request: ProxiedRequest): net.Socket {
   return 'stream' in request ? (request.stream.session!.socket as net.Socket) : request.socket;
 }
 
