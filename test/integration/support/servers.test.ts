@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
+import { exchange } from '../../support/key-location.ts';
 import { freePorts } from '../../support/ports.ts';
 import {
   nginxListenPorts, nutcrackerListenPorts, startMemcached, startNginx, startNutcracker, startRedis,
@@ -9,14 +10,7 @@ import {
 
 /** Sends one request on a fresh connection and resolves with the first reply chunk. */
 function ask(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(request));
-    socket.once('data', (d) => {
-      socket.destroy();
-      resolve(d.toString());
-    });
-    socket.once('error', reject);
-  });
+  return exchange({ host: '127.0.0.1', port }, request, () => true);
 }
 
 function alive(pid: number): boolean {
