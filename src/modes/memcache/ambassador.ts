@@ -5,7 +5,7 @@ import { createShardedPool, serverStats } from '../../upstream/sharded-pool.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { ClientSession, type SessionHost, type SessionLimits } from './client-session.ts';
-import { CommandMetrics } from './command-metrics.ts';
+import { memcacheCommandMetrics } from './command-metrics.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { MemcacheFramer, type MemcacheInFlight } from './memcache-framer.ts';
 import type { MemcacheConfig } from './schema.ts';
@@ -18,7 +18,6 @@ import type { MemcacheConfig } from './schema.ts';
 export class MemcacheAmbassador implements ModeHandler, SessionHost {
   readonly dispatcher: Dispatcher;
   readonly metrics: ListenerMetrics;
-  readonly commands: CommandMetrics;
   readonly limits: SessionLimits;
   readonly #pool: ServerPool<MemcacheInFlight>;
   readonly #config: MemcacheConfig;
@@ -31,7 +30,6 @@ export class MemcacheAmbassador implements ModeHandler, SessionHost {
     this.#config = config;
     this.#log = context.log;
     this.metrics = context.metrics;
-    this.commands = new CommandMetrics(context.registry, context.listener);
     this.limits = {
       itemSizeMax: config.item_size_max,
       // 0 lifts the limit, as in the redis mode.
@@ -40,7 +38,7 @@ export class MemcacheAmbassador implements ModeHandler, SessionHost {
     };
     const { pool, router } = createShardedPool<MemcacheInFlight>(config, () => new MemcacheFramer(), context);
     this.#pool = pool;
-    this.dispatcher = new Dispatcher(pool, router, this.metrics, this.commands, config.version);
+    this.dispatcher = new Dispatcher(pool, router, this.metrics, memcacheCommandMetrics(context.registry, context.listener), config.version);
   }
 
   accept(socket: net.Socket): void {

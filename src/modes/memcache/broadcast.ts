@@ -1,4 +1,5 @@
-import { Expect, replies, type RequestKind } from '../../protocols/memcache/index.ts';
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
+import { Expect, replies } from '../../protocols/memcache/index.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { FanOut, type Fragment } from './fan-out.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
@@ -15,8 +16,8 @@ const OK = Buffer.from('OK\r\n');
 export class Broadcast extends FanOut {
   readonly #parts: Fragment[];
 
-  constructor(owner: SlotOwner, kind: RequestKind, pool: ServerPool<MemcacheInFlight>) {
-    super(owner, kind);
+  constructor(owner: SlotOwner, command: CommandSeries, pool: ServerPool<MemcacheInFlight>) {
+    super(owner, command);
     this.#parts = pool.servers.map((server) => this.part(Expect.one, server.metrics));
   }
 

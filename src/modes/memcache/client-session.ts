@@ -1,11 +1,11 @@
 import type net from 'node:net';
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { RequestScanner } from '../../protocols/memcache/index.ts';
 import { Fifo } from '../../upstream/fifo.ts';
 import { scheduleFlush, type Flushable } from '../../upstream/flush-scheduler.ts';
 import type { ServerConnection } from '../../upstream/server-connection.ts';
 import { writeBatch } from '../../upstream/write-batch.ts';
-import type { CommandMetrics } from './command-metrics.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { ForwardedRequest } from './forwarded-request.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
@@ -22,7 +22,6 @@ export interface SessionLimits {
 export interface SessionHost {
   readonly dispatcher: Dispatcher;
   readonly metrics: ListenerMetrics;
-  readonly commands: CommandMetrics;
   readonly limits: SessionLimits;
   sessionClosed(session: ClientSession, socket: net.Socket): void;
   outputOverflowed(address: string | undefined): void;
@@ -79,8 +78,8 @@ export class ClientSession implements Flushable, SlotOwner {
   }
 
   /** A reply padda gives itself, in its place in the order. */
-  answer(kind: ReplySlot['kind'], bytes: Buffer): void {
-    const slot = new ReplySlot(this, kind);
+  answer(command: CommandSeries, bytes: Buffer): void {
+    const slot = new ReplySlot(this, command);
     this.#replies.push(slot);
     slot.finish(bytes);
   }
@@ -169,7 +168,6 @@ export class ClientSession implements Flushable, SlotOwner {
     const replies = this.#replies;
     const now = performance.now();
     const listener = this.#host.metrics.duration;
-    const commands = this.#host.commands;
     for (let head = replies.peek(); head !== undefined && head.done; head = replies.peek()) {
       replies.shift();
       this.#held -= head.size;
@@ -178,7 +176,7 @@ export class ClientSession implements Flushable, SlotOwner {
       else this.#queue(bytes);
       const seconds = (now - head.startedAt) / 1000;
       listener.observe(seconds);
-      commands.observe(head.kind, seconds);
+      head.command.duration.observe(seconds);
     }
     scheduleFlush(this);
     if (this.#paused) this.#resumeIfClear();

@@ -1,5 +1,11 @@
-import type { Counter, Histogram, Registry } from '../../metrics/registry.ts';
+import { CommandMetricsTable, type CommandFamilies } from '../../metrics/command-metrics.ts';
+import type { Registry } from '../../metrics/registry.ts';
 import { RequestKind, requestKindName } from '../../protocols/memcache/index.ts';
+
+const MEMCACHE_COMMANDS: CommandFamilies = {
+  calls: ['padda_memcache_commands_total', 'memcache requests by command.'],
+  duration: ['padda_memcache_command_duration_seconds', "Time from a request's arrival to its reply being written to the client."],
+};
 
 /** Metric labels where memcached's own command name differs from the kind's name. */
 const LABELS: Partial<Record<RequestKind, string>> = {
@@ -8,40 +14,10 @@ const LABELS: Partial<Record<RequestKind, string>> = {
 };
 
 /**
- * Per-command series of one listener, indexed by request kind so the hot
- * path is an array read and an increment; a kind's series appear on its
- * first use, so /metrics lists only commands clients actually send.
+ * A memcache listener's per-command series, by request kind. A request is
+ * counted in `calls` as it arrives (noreply and quit included); its reply
+ * slot holds the series and observes `duration` when the reply is written.
  */
-export class CommandMetrics {
-  readonly #calls: Array<Counter | undefined> = [];
-  readonly #durations: Array<Histogram | undefined> = [];
-  readonly #registry: Registry;
-  readonly #listener: string;
-
-  constructor(registry: Registry, listener: string) {
-    this.#registry = registry;
-    this.#listener = listener;
-  }
-
-  /** Counts a request as it arrives. */
-  count(kind: RequestKind): void {
-    (this.#calls[kind] ?? this.#create(kind)).value++;
-  }
-
-  /** Time from a request's arrival to its reply leaving for the client. */
-  observe(kind: RequestKind, seconds: number): void {
-    this.#durations[kind]!.observe(seconds);
-  }
-
-  #create(kind: RequestKind): Counter {
-    const labels = { listener: this.#listener, command: LABELS[kind] ?? requestKindName[kind]! };
-    const calls = this.#registry.counter('padda_memcache_commands_total', 'memcache requests by command.', labels);
-    this.#calls[kind] = calls;
-    this.#durations[kind] = this.#registry.histogram(
-      'padda_memcache_command_duration_seconds',
-      "Time from a request's arrival to its reply being written to the client.",
-      labels,
-    );
-    return calls;
-  }
+export function memcacheCommandMetrics(registry: Registry, listener: string): CommandMetricsTable<RequestKind> {
+  return new CommandMetricsTable(registry, listener, MEMCACHE_COMMANDS, (kind) => LABELS[kind] ?? requestKindName[kind]!);
 }

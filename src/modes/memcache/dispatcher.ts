@@ -1,10 +1,10 @@
+import type { CommandMetricsTable, CommandSeries } from '../../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { decodeBase64Key, Expect, replies, RequestKind, type ScannedRequest } from '../../protocols/memcache/index.ts';
 import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { Broadcast } from './broadcast.ts';
 import type { ClientSession } from './client-session.ts';
-import type { CommandMetrics } from './command-metrics.ts';
 import { ForwardedRequest } from './forwarded-request.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { MultiGet } from './multi-get.ts';
@@ -21,7 +21,7 @@ export class Dispatcher {
   readonly pool: ServerPool<MemcacheInFlight>;
   readonly #router: KeyRouter;
   readonly #metrics: ListenerMetrics;
-  readonly #commands: CommandMetrics;
+  readonly #commands: CommandMetricsTable<RequestKind>;
   readonly #version: Buffer;
   /** A multi-get's key spans and their servers; grow with the longest seen. */
   #spans = new Uint32Array(128);
@@ -29,7 +29,7 @@ export class Dispatcher {
   /** A base64 key (meta `b`) decoded: memcached stores, and so padda routes, the decoded bytes. */
   readonly #decodedKey = Buffer.allocUnsafe(256);
 
-  constructor(pool: ServerPool<MemcacheInFlight>, router: KeyRouter, metrics: ListenerMetrics, commands: CommandMetrics, version: string) {
+  constructor(pool: ServerPool<MemcacheInFlight>, router: KeyRouter, metrics: ListenerMetrics, commands: CommandMetricsTable<RequestKind>, version: string) {
     this.pool = pool;
     this.#router = router;
     this.#metrics = metrics;
@@ -39,28 +39,29 @@ export class Dispatcher {
 
   dispatch(session: ClientSession, request: ScannedRequest): void {
     const kind = request.kind;
+    const command = this.#commands.get(kind);
     this.#metrics.requests.value++;
-    this.#commands.count(kind);
+    command.calls.value++;
     // Anything but another quiet request ends the open quiet run, so that a
     // later quiet request cannot have its reply placed before this one's.
     if (request.expect !== Expect.quiet) session.closeQuietRun();
     switch (kind) {
       case RequestKind.invalid:
-        session.answer(kind, request.reply);
+        session.answer(command, request.reply);
         if (request.close) session.finishAfterReplies();
         return;
       case RequestKind.get:
       case RequestKind.gets:
       case RequestKind.gat:
       case RequestKind.gats:
-        this.#retrieve(session, request);
+        this.#retrieve(session, request, command);
         return;
       case RequestKind.mg:
       case RequestKind.ms:
       case RequestKind.md:
       case RequestKind.ma:
-        if (request.expect === Expect.quiet) this.#quiet(session, request);
-        else this.#forward(session, request, this.#route(request, 0));
+        if (request.expect === Expect.quiet) this.#quiet(session, request, command);
+        else this.#forward(session, request, command, this.#route(request, 0));
         return;
       case RequestKind.set:
       case RequestKind.add:
@@ -73,27 +74,27 @@ export class Dispatcher {
       case RequestKind.decr:
       case RequestKind.touch:
       case RequestKind.me:
-        this.#forward(session, request, this.#route(request, 0));
+        this.#forward(session, request, command, this.#route(request, 0));
         return;
       case RequestKind.mn:
         // Not forwarded: the client's MN goes out once everything before it
         // is answered, which is what a single memcached's MN means.
-        session.answer(kind, replies.MN);
+        session.answer(command, replies.MN);
         return;
       case RequestKind.version:
-        session.answer(kind, this.#version);
+        session.answer(command, this.#version);
         return;
       case RequestKind.quit:
         session.finishAfterReplies();
         return;
       case RequestKind.flushAll:
       case RequestKind.verbosity:
-        this.#broadcast(session, request);
+        this.#broadcast(session, request, command);
         return;
       default: {
         // stats and server administration describe one server, not the pool.
         const name = request.buffer.toString('latin1', request.tokenStart(0), request.tokenEnd(0));
-        session.answer(kind, replies.serverError(`"${name}" is not supported through the proxy`));
+        session.answer(command, replies.serverError(`"${name}" is not supported through the proxy`));
       }
     }
   }
@@ -106,10 +107,10 @@ export class Dispatcher {
   }
 
   /** The whole request to one server; `noreply` bytes go out with nothing queued for them. */
-  #forward(session: ClientSession, request: ScannedRequest, server: number): void {
+  #forward(session: ClientSession, request: ScannedRequest, command: CommandSeries, server: number): void {
     const expect = request.expect;
     if (server === NO_SERVER) {
-      if (expect !== Expect.none) session.answer(request.kind, NO_SERVER_REPLY);
+      if (expect !== Expect.none) session.answer(command, NO_SERVER_REPLY);
       return;
     }
     const connection = this.pool.connection(server, session.id);
@@ -118,7 +119,7 @@ export class Dispatcher {
       connection.write(bytes);
       return;
     }
-    const forwarded = new ForwardedRequest(session, request.kind, expect, this.pool.servers[server]!.metrics);
+    const forwarded = new ForwardedRequest(session, command, expect, this.pool.servers[server]!.metrics);
     session.push(forwarded);
     connection.send(forwarded, bytes);
   }
@@ -128,11 +129,11 @@ export class Dispatcher {
    * same server connection; otherwise it starts one. The run's `mn` is sent
    * when it closes (reply-boundary.ts explains why one per run suffices).
    */
-  #quiet(session: ClientSession, request: ScannedRequest): void {
+  #quiet(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
     const server = this.#route(request, 0);
     if (server === NO_SERVER) {
       session.closeQuietRun();
-      session.answer(request.kind, NO_SERVER_REPLY);
+      session.answer(command, NO_SERVER_REPLY);
       return;
     }
     const connection = this.pool.connection(server, session.id);
@@ -144,7 +145,7 @@ export class Dispatcher {
       return;
     }
     session.closeQuietRun();
-    const entry = new ForwardedRequest(session, request.kind, Expect.quiet, this.pool.servers[server]!.metrics);
+    const entry = new ForwardedRequest(session, command, Expect.quiet, this.pool.servers[server]!.metrics);
     session.push(entry);
     connection.send(entry, bytes);
     session.startQuietRun(entry, connection);
@@ -155,10 +156,10 @@ export class Dispatcher {
    * merged. A multi-get's keys are routed in one call of the hash core,
    * which pays its call cost per batch, not per key.
    */
-  #retrieve(session: ClientSession, request: ScannedRequest): void {
+  #retrieve(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
     const count = request.keyCount;
     if (count === 1) {
-      this.#forward(session, request, this.#route(request, 0));
+      this.#forward(session, request, command, this.#route(request, 0));
       return;
     }
     if (this.#routes.length < count) {
@@ -175,22 +176,22 @@ export class Dispatcher {
     let oneServer = true;
     for (let i = 1; i < count && oneServer; i++) oneServer = routes[i] === first;
     if (oneServer) {
-      this.#forward(session, request, first);
+      this.#forward(session, request, command, first);
       return;
     }
-    const get = new MultiGet(session, request, routes, this.pool);
+    const get = new MultiGet(session, request, command, routes, this.pool);
     session.push(get);
     get.send(this.pool, session.id);
   }
 
-  #broadcast(session: ClientSession, request: ScannedRequest): void {
+  #broadcast(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
     const bytes = requestBytes(request);
     const servers = this.pool.servers.length;
     if (request.expect === Expect.none) {
       for (let server = 0; server < servers; server++) this.pool.connection(server, session.id).write(bytes);
       return;
     }
-    const broadcast = new Broadcast(session, request.kind, this.pool);
+    const broadcast = new Broadcast(session, command, this.pool);
     session.push(broadcast);
     broadcast.send(this.pool, session.id, bytes);
   }

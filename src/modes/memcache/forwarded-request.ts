@@ -1,4 +1,5 @@
-import { Expect, replies, type RequestKind, type ScannedReply } from '../../protocols/memcache/index.ts';
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
+import { Expect, replies, type ScannedReply } from '../../protocols/memcache/index.ts';
 import type { ServerMetrics } from '../../upstream/server-pool.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { ReplySlot, type SlotOwner } from './reply-slot.ts';
@@ -19,8 +20,8 @@ export class ForwardedRequest extends ReplySlot implements MemcacheInFlight {
   readonly #server: ServerMetrics;
   #units: ReplyUnits | null = null;
 
-  constructor(owner: SlotOwner, kind: RequestKind, expect: Expect, server: ServerMetrics) {
-    super(owner, kind);
+  constructor(owner: SlotOwner, command: CommandSeries, expect: Expect, server: ServerMetrics) {
+    super(owner, command);
     this.expect = expect;
     this.#server = server;
   }

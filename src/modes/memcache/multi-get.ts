@@ -1,3 +1,4 @@
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, ReplyKind, replies, type ScannedRequest } from '../../protocols/memcache/index.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { FanOut, type Fragment } from './fan-out.ts';
@@ -27,8 +28,8 @@ export class MultiGet extends FanOut {
   /** The command name (and gat's exptime) that every server's command starts with. */
   readonly #prefixEnd: number;
 
-  constructor(owner: SlotOwner, request: ScannedRequest, servers: Int32Array, pool: ServerPool<MemcacheInFlight>) {
-    super(owner, request.kind);
+  constructor(owner: SlotOwner, request: ScannedRequest, command: CommandSeries, servers: Int32Array, pool: ServerPool<MemcacheInFlight>) {
+    super(owner, command);
     const count = request.keyCount;
     this.#line = request.buffer.subarray(request.start, request.lineEnd);
     this.#keys = new Int32Array(count * 2);

@@ -1,4 +1,5 @@
-import { replies, type RequestKind } from '../../protocols/memcache/index.ts';
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
+import { replies } from '../../protocols/memcache/index.ts';
 
 /** Whoever keeps a client's replies in order; a slot tells it when its reply is complete. */
 export interface SlotOwner {
@@ -17,13 +18,14 @@ export class ReplySlot {
   bytes: Buffer | Buffer[] = replies.NO_REPLY;
   /** The reply's length in bytes, for what a client may hold unread. */
   size = 0;
-  readonly kind: RequestKind;
+  /** The request's per-command series; its reply's latency goes there. */
+  readonly command: CommandSeries;
   readonly startedAt = performance.now();
   protected readonly owner: SlotOwner;
 
-  constructor(owner: SlotOwner, kind: RequestKind) {
+  constructor(owner: SlotOwner, command: CommandSeries) {
     this.owner = owner;
-    this.kind = kind;
+    this.command = command;
   }
 
   finish(bytes: Buffer | Buffer[]): void {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { memcacheCommandMetrics } from '../../../src/modes/memcache/command-metrics.ts';
 import { MemcacheFramer, type MemcacheInFlight } from '../../../src/modes/memcache/memcache-framer.ts';
 import { ForwardedRequest } from '../../../src/modes/memcache/forwarded-request.ts';
 import { MultiGet } from '../../../src/modes/memcache/multi-get.ts';
@@ -16,6 +17,8 @@ import type { ServerPool } from '../../../src/upstream/server-pool.ts';
 import { ServerMetrics } from '../../../src/upstream/server-pool.ts';
 
 const metrics = new ServerMetrics(new Registry(), 'test', 'server');
+const commands = memcacheCommandMetrics(new Registry(), 'test');
+const command = (kind: RequestKind) => commands.get(kind);
 
 /** Collects finished slots' replies as text. */
 function owner() {
@@ -40,10 +43,10 @@ describe('MemcacheFramer', () => {
     for (let at = 0; at <= replies.length; at++) {
       const sink = owner();
       const queue = new Fifo<MemcacheInFlight>();
-      queue.push(new ForwardedRequest(sink, RequestKind.set, Expect.one, metrics));
-      queue.push(new ForwardedRequest(sink, RequestKind.get, Expect.untilEnd, metrics));
-      queue.push(new ForwardedRequest(sink, RequestKind.mg, Expect.quiet, metrics));
-      queue.push(new ForwardedRequest(sink, RequestKind.get, Expect.untilEnd, metrics));
+      queue.push(new ForwardedRequest(sink, command(RequestKind.set), Expect.one, metrics));
+      queue.push(new ForwardedRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
+      queue.push(new ForwardedRequest(sink, command(RequestKind.mg), Expect.quiet, metrics));
+      queue.push(new ForwardedRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
       assert.equal(feedSplit(replies, at, queue), null);
       assert.deepEqual(sink.done, ['STORED\r\n', 'VALUE a 0 3\r\nabc\r\nVALUE b 0 1\r\nx\r\nEND\r\n', 'VA 2 Oq\r\nhi\r\nNF O2\r\n', 'END\r\n'], `split at ${at}`);
       assert.equal(queue.length, 0);
@@ -53,13 +56,13 @@ describe('MemcacheFramer', () => {
   it('reports a reply nobody asked for and a malformed reply', () => {
     assert.match(new MemcacheFramer().feed(Buffer.from('STORED\r\n'), new Fifo()) ?? '', /nobody asked/);
     const queue = new Fifo<MemcacheInFlight>();
-    queue.push(new ForwardedRequest(owner(), RequestKind.get, Expect.untilEnd, metrics));
+    queue.push(new ForwardedRequest(owner(), command(RequestKind.get), Expect.untilEnd, metrics));
     assert.match(new MemcacheFramer().feed(Buffer.from('VALUE a 0 x\r\n'), queue) ?? '', /malformed/);
   });
 
   it('fails every request of a quiet run when its server fails', () => {
     const sink = owner();
-    const run = new ForwardedRequest(sink, RequestKind.mg, Expect.quiet, metrics);
+    const run = new ForwardedRequest(sink, command(RequestKind.mg), Expect.quiet, metrics);
     run.requests = 3;
     run.fail('s:1: ECONNRESET');
     assert.deepEqual(sink.done, ['SERVER_ERROR s:1: ECONNRESET\r\n'.repeat(3)]);
@@ -91,7 +94,7 @@ describe('MultiGet', () => {
   it('sends each server only its keys and merges the values back in the client\'s key order', () => {
     const sink = owner();
     const { sent, pool: servers } = pool();
-    const get = new MultiGet(sink, scan('gat 100 a b c a d\r\n'), Int32Array.of(0, 1, 0, 0, 1), servers);
+    const get = new MultiGet(sink, scan('gat 100 a b c a d\r\n'), command(RequestKind.gat), Int32Array.of(0, 1, 0, 0, 1), servers);
     get.send(servers, 1);
     assert.deepEqual(sent.map((s) => [s.server, s.bytes]), [[0, 'gat 100 a c a\r\n'], [1, 'gat 100 b d\r\n']]);
     answer(sent[1]!.part, 'VALUE d 0 1\r\nD\r\nEND\r\n');
@@ -104,11 +107,32 @@ describe('MultiGet', () => {
     for (const [failure, expected] of [['ECONNRESET', 'SERVER_ERROR ECONNRESET\r\n'], [null, 'SERVER_ERROR out of memory\r\n']] as const) {
       const sink = owner();
       const { sent, pool: servers } = pool();
-      new MultiGet(sink, scan('get a b\r\n'), Int32Array.of(0, 1), servers).send(servers, 1);
+      new MultiGet(sink, scan('get a b\r\n'), command(RequestKind.get), Int32Array.of(0, 1), servers).send(servers, 1);
       answer(sent[0]!.part, 'VALUE a 0 1\r\nA\r\nEND\r\n');
       if (failure) sent[1]!.part.fail(failure);
       else answer(sent[1]!.part, 'SERVER_ERROR out of memory\r\n');
       assert.deepEqual(sink.done, [expected]);
     }
+  });
+});
+
+describe('memcache command metrics', () => {
+  it('makes a kind\'s series on first use, under memcached\'s command names, without an error counter', () => {
+    const registry = new Registry();
+    const table = memcacheCommandMetrics(registry, 'cache');
+    assert.deepEqual(registry.snapshot(), [], 'nothing listed before a command is seen');
+    const get = table.get(RequestKind.get);
+    assert.equal(table.get(RequestKind.get), get, 'one series per kind');
+    assert.equal(get.errors, null);
+    get.calls.value++;
+    get.duration.observe(0.002);
+    table.get(RequestKind.invalid);
+    table.get(RequestKind.flushAll);
+    const families = registry.snapshot();
+    assert.deepEqual(families.map((f) => [f.name, f.samples.map((s) => s.labels.command)]), [
+      ['padda_memcache_commands_total', ['get', 'bad_input', 'flush_all']],
+      ['padda_memcache_command_duration_seconds', ['get', 'bad_input', 'flush_all']],
+    ]);
+    assert.deepEqual([families[0]!.samples[0]!.value, families[1]!.samples[0]!.counts!.reduce((a, b) => a + b)], [1, 1]);
   });
 });
