@@ -151,7 +151,7 @@ export async function waitForPort(host: string, port: number, deadline: number, 
  * socket inodes of /proc/net/tcp{,6} LISTEN entries against the process's
  * fds). Elsewhere it answers true, and the connect check stands alone.
  */
-export function listensOn(pid: number, port: number): boolean {
+function listensOn(pid: number, port: number): boolean {
   if (process.platform !== 'linux') return true;
   const inodes = new Set<string>();
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
