@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../config/values.ts';
+import { parseOriginAddress, type OriginAddress } from './origin-address.ts';
 
 /**
  * Config keys of a replica set (a shard of the shard router, a variant of
@@ -37,4 +38,33 @@ export interface ReplicaSetConfig {
   eject: EjectConfig;
   health?: HealthConfig | undefined;
   dns_refresh: number;
+}
+
+/**
+ * The checks a mode's schema makes of each replica set once parsed (in its
+ * superRefine, not in a union branch, so a bad URL gets its own message
+ * rather than the union's "Invalid input"): every replica an HTTP origin,
+ * with an issue at `at(j)` for each that is not.
+ */
+export function checkReplicas(replicas: readonly string[], at: (j: number) => PropertyKey[], ctx: z.RefinementCtx): void {
+  replicas.forEach((replica, j) => {
+    const parsed = parseOriginAddress(replica);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: at(j), message: parsed });
+  });
+}
+
+/** Replica sets eject by the `eject` block, so the pool's own `failure_limit` is refused; `what` the replicas are: "shard", "variant", "leaf". */
+export function checkPoolEjection(pool: { failure_limit: number }, what: string, ctx: z.RefinementCtx): void {
+  if (pool.failure_limit !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['pool', 'failure_limit'], message: `${what} replicas are ejected by the eject block (eject.failures, eject.time)` });
+  }
+}
+
+/** The addresses of replicas checkReplicas passed, for `new ReplicaSet`. */
+export function replicaAddresses(replicas: readonly string[]): OriginAddress[] {
+  return replicas.map((replica) => {
+    const parsed = parseOriginAddress(replica);
+    if (typeof parsed === 'string') throw new RangeError(parsed);
+    return parsed;
+  });
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { address, byteSize, configFile, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { parseOriginAddress } from '../../http/origin-address.ts';
-import { replicaSetKeys } from '../../http/replica-options.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
 
 const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -110,15 +109,9 @@ export const scatterGatherSchema = z.strictObject({
     const name = leaf.name ?? `leaf-${index}`;
     if (names.has(name)) ctx.addIssue({ code: 'custom', path: ['leaves', index, 'name'], message: `leaf name "${name}" is used twice` });
     names.add(name);
-    // Checked here, not in the union, so a bad URL gets its own message rather than the union's "Invalid input".
-    leaf.replicas.forEach((replica, j) => {
-      const parsed = parseOriginAddress(replica);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['leaves', index, 'replicas', j], message: parsed });
-    });
+    checkReplicas(leaf.replicas, (j) => ['leaves', index, 'replicas', j], ctx);
   });
-  if (value.pool.failure_limit !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['pool', 'failure_limit'], message: 'leaf replicas are ejected by the eject block (eject.failures, eject.time)' });
-  }
+  checkPoolEjection(value.pool, 'leaf', ctx);
   const min = value.partial?.min_leaves;
   if (min !== undefined && min > value.leaves.length) {
     ctx.addIssue({ code: 'custom', path: ['partial', 'min_leaves'], message: `there are only ${value.leaves.length} leaves` });

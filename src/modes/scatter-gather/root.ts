@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { Downstream } from '../../http/downstream.ts';
 import { replyError } from '../../http/errors.ts';
 import { downstreamOptions } from '../../http/options.ts';
-import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
+import { replicaAddresses } from '../../http/replica-options.ts';
 import { ReplicaSet } from '../../http/replica-set.ts';
 import { buildRequestHead, type HeadOptions, type ProxiedRequest, type ProxiedResponse } from '../../http/request-head.ts';
 import { resolveTarget } from '../../http/request-target.ts';
@@ -67,10 +67,7 @@ export class ScatterGatherRoot implements ModeHandler {
     this.listenerMetrics = context.metrics;
     this.metrics = new ScatterMetrics(context.registry, context.listener);
     const origins = { pool: config.pool, connectTimeout: config.connect_timeout };
-    this.sets = config.leaves.map((leaf, index) => {
-      const addresses = leaf.replicas.map((replica) => parseOriginAddress(replica) as OriginAddress);
-      return new ReplicaSet(leaf.name ?? `leaf-${index}`, addresses, config, origins, context);
-    });
+    this.sets = config.leaves.map((leaf, index) => new ReplicaSet(leaf.name ?? `leaf-${index}`, replicaAddresses(leaf.replicas), config, origins, context));
     this.leaves = this.sets.map((set) => new Leaf(set.name, set, this.hedging?.window() ?? null, this.hedging !== null, this.metrics));
     this.downstream = new Downstream({ request: this.handle }, context.metrics, downstreamOptions(config.client));
   }

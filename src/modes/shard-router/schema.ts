@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { address } from '../../config/values.ts';
 import { HASH_NAMES } from '../../hash/index.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { parseOriginAddress } from '../../http/origin-address.ts';
-import { replicaSetKeys } from '../../http/replica-options.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
 import { compileKey } from './key-template.ts';
 
 const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;
@@ -61,14 +60,9 @@ export const shardRouterSchema = z.strictObject({
   value.shards.forEach((s, i) => {
     if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['shards', i], message: `two shards are named "${s.name}"` });
     names.add(s.name);
-    s.replicas.forEach((replica, j) => {
-      const parsed = parseOriginAddress(replica);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['shards', i, 'replicas', j], message: parsed });
-    });
+    checkReplicas(s.replicas, (j) => ['shards', i, 'replicas', j], ctx);
   });
-  if (value.pool.failure_limit !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['pool', 'failure_limit'], message: 'shard replicas are ejected by the eject block (eject.failures, eject.time)' });
-  }
+  checkPoolEjection(value.pool, 'shard', ctx);
 }).describe('Consistent-hash HTTP shard router: each request goes to the shard that owns its key (book ch. 6).');
 
 export type ShardRouterConfig = z.output<typeof shardRouterSchema>;

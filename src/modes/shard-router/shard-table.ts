@@ -1,5 +1,5 @@
 import { BoundedLoads, Latin1Hasher, NO_SERVER, ServerLoads, type Distribution } from '../../hash/index.ts';
-import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
+import { replicaAddresses } from '../../http/replica-options.ts';
 import { ReplicaSet, type ReplicaSetContext } from '../../http/replica-set.ts';
 import type { Counter } from '../../metrics/registry.ts';
 import { shardPlacement } from './placement.ts';
@@ -41,8 +41,7 @@ export class ShardTable {
     this.loads = new ServerLoads(config.shards.length);
     const origins = { pool: config.pool, connectTimeout: config.timeouts.connect };
     this.shards = config.shards.map((spec) => {
-      const addresses = spec.replicas.map((r) => parseOriginAddress(r) as OriginAddress);
-      const set = new ReplicaSet(spec.name, addresses, config, origins, context);
+      const set = new ReplicaSet(spec.name, replicaAddresses(spec.replicas), config, origins, context);
       if (config.on_shard_down === 'next') set.onAvailabilityChange = () => this.relayout();
       const requests = context.registry.counter('padda_shard_requests_total', 'Requests routed to a shard.', { listener: context.listener, shard: spec.name });
       return { name: spec.name, set, requests };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { address, byteSize, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
 import { parseOriginAddress } from '../../http/origin-address.ts';
-import { replicaSetKeys } from '../../http/replica-options.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
 
 const variant = z.strictObject({
   // It goes into a cookie value and metric labels: keep it to a token.
@@ -53,10 +53,7 @@ export const splitSchema = z.strictObject({
   value.variants.forEach((v, i) => {
     if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: `two variants are named "${v.name}"` });
     names.add(v.name);
-    v.replicas.forEach((replica, j) => {
-      const parsed = parseOriginAddress(replica);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['variants', i, v.replicas.length > 1 ? 'replicas' : 'upstream', ...(v.replicas.length > 1 ? [j] : [])], message: parsed });
-    });
+    checkReplicas(v.replicas, (j) => (v.replicas.length > 1 ? ['variants', i, 'replicas', j] : ['variants', i, 'upstream']), ctx);
   });
   if (!value.variants.some((v) => v.weight > 0)) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'at least one variant needs a weight above 0' });
   const to = value.mirror?.to;
@@ -64,9 +61,7 @@ export const splitSchema = z.strictObject({
     const parsed = parseOriginAddress(to);
     if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['mirror', 'to'], message: `not a variant name (${[...names].join(', ')}), and ${parsed}` });
   }
-  if (value.pool.failure_limit !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['pool', 'failure_limit'], message: 'variant replicas are ejected by the eject block (eject.failures, eject.time)' });
-  }
+  checkPoolEjection(value.pool, 'variant', ctx);
 }).describe('Weighted experiment splitter with sticky users and shadow traffic with answer comparison (book ch. 3).');
 
 export type SplitConfig = z.output<typeof splitSchema>;

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { Downstream } from '../../http/downstream.ts';
 import { httpFront } from '../../http/front.ts';
-import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
+import { replicaAddresses } from '../../http/replica-options.ts';
 import { ReplicaSet } from '../../http/replica-set.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { BucketTable } from './buckets.ts';
@@ -30,7 +30,7 @@ export class Split implements ModeHandler {
     this.config = config;
     const origins = { pool: config.pool, connectTimeout: config.timeouts.connect };
     const replicaSet = (name: string, replicas: readonly string[]) =>
-      new ReplicaSet(name, replicas.map((r) => parseOriginAddress(r) as OriginAddress), config, origins, context);
+      new ReplicaSet(name, replicaAddresses(replicas), config, origins, context);
     this.variants = config.variants.map((v) => ({
       name: v.name,
       weight: v.weight,
