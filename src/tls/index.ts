@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
-import type { Logger } from '../log.ts';
-import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
-import type { Registry } from '../metrics/registry.ts';
 import type { PairSpec } from './certificate-pair.ts';
 import { CertificateStore } from './certificate-store.ts';
 import type { TlsConfig } from './schema.ts';
 import { ensureSelfSigned } from './self-signed-files.ts';
-import { TlsTerminator } from './terminator.ts';
+import { TlsTerminator, type TlsContext } from './terminator.ts';
 
-export { TlsTerminator } from './terminator.ts';
+export { TlsTerminator, type TlsContext } from './terminator.ts';
 export { tlsSchema, type TlsConfig } from './schema.ts';
-
-export interface TlsContext {
-  listener: string;
-  metrics: ListenerMetrics;
-  registry: Registry;
-  log: Logger;
-}
 
 /**
  * Builds a listener's TLS termination from its `tls:` block: reads and checks

@@ -18,6 +18,14 @@ export interface TerminatorOptions {
   sessionTimeout: number;
 }
 
+/** What a listener's TLS termination reports to: its name, metrics and log. */
+export interface TlsContext {
+  listener: string;
+  metrics: ListenerMetrics;
+  registry: Registry;
+  log: Logger;
+}
+
 const SESSION_CACHE_ENTRIES = 20_000;
 
 const PLAIN_HTTP_ANSWER = rawErrorResponse(400, 'plain_http_to_tls_port', 'This port speaks HTTPS: use https://');
@@ -50,7 +58,7 @@ export class TlsTerminator {
   private readonly sessions: SessionCache;
   private idle: (() => void) | null = null;
 
-  constructor(store: CertificateStore, options: TerminatorOptions, secure: (socket: tls.TLSSocket) => void, context: { listener: string; metrics: ListenerMetrics; registry: Registry; log: Logger }) {
+  constructor(store: CertificateStore, options: TerminatorOptions, secure: (socket: tls.TLSSocket) => void, context: TlsContext) {
     this.store = store;
     this.options = options;
     this.metrics = context.metrics;
