@@ -23,16 +23,14 @@ const shardObject = z.strictObject({
   weight: z.number().int().min(1).max(100_000).default(1).describe('Share of keys, relative to the other shards (nginx `weight=`).'),
 });
 
+// Normalized after the union, not in a branch: a branch with a transform is aborted by any issue, and a
+// union whose branches all aborted reports only "Invalid input" — not which replica, or that a name is missing.
 const shard = z.union([
-  z.string().transform((upstream) => ({ name: authorityAsWritten(upstream), replicas: [upstream], weight: 1 })),
-  shardObject.transform((s, ctx) => {
-    if (s.name === undefined && s.replicas.length > 1) {
-      ctx.addIssue({ code: 'custom', message: 'a shard with several replicas needs a name (it places the shard on the ring)' });
-      return z.NEVER;
-    }
-    return { name: s.name ?? authorityAsWritten(s.replicas[0]!), replicas: s.replicas, weight: s.weight };
-  }),
-]);
+  z.string(),
+  shardObject.refine((s) => s.name !== undefined || s.replicas.length === 1, 'a shard with several replicas needs a name (it places the shard on the ring)'),
+]).transform((s) => (typeof s === 'string'
+  ? { name: authorityAsWritten(s), replicas: [s], weight: 1 }
+  : { name: s.name ?? authorityAsWritten(s.replicas[0]!), replicas: s.replicas, weight: s.weight }));
 
 const keyTemplate = z.string().superRefine((text, ctx) => {
   const compiled = compileKey(text);
