@@ -12,7 +12,7 @@ import { ReplyKind } from '../../src/protocols/memcache/reply-kind.ts';
 import { ReplyScanner } from '../../src/protocols/memcache/reply-scanner.ts';
 import { RequestKind } from '../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../src/protocols/memcache/request-scanner.ts';
-import { seededRandom as random } from '../support/seeded-random.ts';
+import { randomChunks, seededRandom as random } from '../support/seeded-random.ts';
 
 const requestFragments = [
   'get ', 'gets ', 'gat 10 ', 'set k 0 0 ', 'ms k ', 'mg k ', 'md k q', 'ma k ', 'mn', 'me k', 'cas k 0 0 3 ', 'delete k ',
@@ -40,16 +40,6 @@ function generate(next: () => number, fragments: readonly string[], maxLength: n
     length += part.length;
   }
   return Buffer.concat(parts);
-}
-
-function chunk(next: () => number, input: Buffer, maxChunk: number): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < input.length; ) {
-    const size = 1 + Math.floor(next() * maxChunk);
-    chunks.push(input.subarray(at, at + size));
-    at += size;
-  }
-  return chunks;
 }
 
 const knownReplies = new Set(Object.values(replies).filter((value) => Buffer.isBuffer(value)).map((b) => (b as Buffer).toString('latin1')));
@@ -91,31 +81,31 @@ function scanReplyChunks(chunks: readonly Buffer[], inputLength: number): string
   return out;
 }
 
+/** 1500 seeded streams of `fragments`, each scanned whole and in random chunks: the results must match. */
+function chunkingChangesNothing(seed: number, fragments: readonly string[], scan: (chunks: readonly Buffer[], inputLength: number) => string[]): void {
+  const next = random(seed);
+  for (let round = 0; round < 1500; round++) {
+    const input = generate(next, fragments, 1500);
+    const whole = scan([input], input.length);
+    assert.deepEqual(scan(randomChunks(next, input, MAX_CHUNK), input.length), whole, `round ${round}`);
+  }
+}
+
 describe('fuzz: memcache scanners', () => {
   it('request scanner: 1500 random streams, random chunking changes nothing', () => {
-    const next = random(0x5eed);
-    for (let round = 0; round < 1500; round++) {
-      const input = generate(next, requestFragments, 1500);
-      const whole = scanRequestChunks([input], input.length);
-      assert.deepEqual(scanRequestChunks(chunk(next, input, MAX_CHUNK), input.length), whole, `round ${round}`);
-    }
+    chunkingChangesNothing(0x5eed, requestFragments, scanRequestChunks);
   });
 
   it('reply scanner: 1500 random streams, random chunking changes nothing', () => {
-    const next = random(0xbeef);
-    for (let round = 0; round < 1500; round++) {
-      const input = generate(next, replyFragments, 1500);
-      const whole = scanReplyChunks([input], input.length);
-      assert.deepEqual(scanReplyChunks(chunk(next, input, MAX_CHUNK), input.length), whole, `round ${round}`);
-    }
+    chunkingChangesNothing(0xbeef, replyFragments, scanReplyChunks);
   });
 
   it('pure random bytes never throw', () => {
     const next = random(42);
     for (let round = 0; round < 300; round++) {
       const input = Buffer.from(Array.from({ length: Math.floor(next() * 4000) }, () => Math.floor(next() * 256)));
-      scanRequestChunks(chunk(next, input, 500), input.length);
-      scanReplyChunks(chunk(next, input, 500), input.length);
+      scanRequestChunks(randomChunks(next, input, 500), input.length);
+      scanReplyChunks(randomChunks(next, input, 500), input.length);
     }
   });
 });

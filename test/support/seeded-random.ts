@@ -9,3 +9,14 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `data` cut into chunks of 1 to `maxChunk` bytes, sizes drawn from `next`: how a socket might deliver it. */
+export function randomChunks<T extends Uint8Array>(next: () => number, data: T, maxChunk: number): T[] {
+  const chunks: T[] = [];
+  for (let at = 0; at < data.length; ) {
+    const size = 1 + Math.floor(next() * maxChunk);
+    chunks.push(data.subarray(at, at + size) as T);
+    at += size;
+  }
+  return chunks;
+}
