@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { shardEntries, startMemcachePadda, startShards, type MemcachePadda } from '../../support/memcache-padda.ts';
 import { exchange } from '../../support/memcached-process.ts';
-import { seededRandom } from '../../support/seeded-random.ts';
+import { randomChunks, seededRandom } from '../../support/seeded-random.ts';
 import { startMemcached, type RunningServer } from '../../support/servers.ts';
 
 const SESSIONS = 12;
@@ -37,13 +37,7 @@ function session(seed: number): Buffer[] {
     () => pick(['bogus\r\n', 'mg\r\n', `ms ${key()} x\r\nxx\r\n`, `set ${key()} 0 0 1\r\nxyz\r\n`]),
   ];
   const text = Buffer.from(Array.from({ length: REQUESTS }, () => pick(requests)()).join('') + 'mn\r\n', 'latin1');
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < text.length;) {
-    const size = 1 + Math.floor(random() * 300);
-    chunks.push(text.subarray(at, at + size));
-    at += size;
-  }
-  return chunks;
+  return randomChunks(random, text, 300);
 }
 
 describe('random pipelines: padda over three shards vs one memcached', () => {
