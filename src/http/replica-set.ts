@@ -87,6 +87,11 @@ export class ReplicaSet {
     return this.up.length > 0;
   }
 
+  /** How many replicas can take a request: with two or more, `pick(avoid)` never answers `avoid`. */
+  get availableCount(): number {
+    return this.up.length;
+  }
+
   /** Starts active health checks and DNS re-resolution, where configured. */
   start(): void {
     for (const replica of this.replicas) {

@@ -54,14 +54,20 @@ export class LeafCall {
     this.attempt(null, false, now);
   }
 
-  /** The hedge timer came due: race the attempts in flight on another replica, if the budget allows. */
+  /** The hedge timer came due: race the attempts in flight on another replica, if one is up and the budget allows. */
   hedge(now: number): void {
     const hedging = this.gather.root.hedging!;
+    // With one replica up there is no other to race: asked again shortly, as when the budget is spent
+    // (the stragglers that matter are the ones still waiting when a replica or tokens come back).
+    const again = now + Math.max(1, hedging.delay(this.leaf.window) / 4);
+    if (this.leaf.replicas.availableCount < 2) {
+      this.hedgeAt = again;
+      return;
+    }
     if (!hedging.afford()) {
       if (!this.denied) this.gather.root.metrics.hedgesDenied.value++;
       this.denied = true;
-      // Ask again shortly: the stragglers that matter are the ones still waiting when tokens come in.
-      this.hedgeAt = now + Math.max(1, hedging.delay(this.leaf.window) / 4);
+      this.hedgeAt = again;
       return;
     }
     this.hedges++;

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseOriginAddress, type OriginAddress } from '../../../src/http/origin-address.ts';
+import { ReplicaSet } from '../../../src/http/replica-set.ts';
+import { createLogger } from '../../../src/log.ts';
+import { Registry } from '../../../src/metrics/registry.ts';
+import type { Gather } from '../../../src/modes/scatter-gather/gather.ts';
 import { HedgePolicy } from '../../../src/modes/scatter-gather/hedging.ts';
+import { Leaf } from '../../../src/modes/scatter-gather/leaf.ts';
+import { LeafCall } from '../../../src/modes/scatter-gather/leaf-call.ts';
+import { ScatterMetrics } from '../../../src/modes/scatter-gather/metrics.ts';
 import { LatencyWindow } from '../../../src/modes/scatter-gather/latency-window.ts';
 import { noQuorum, requiredLeaves } from '../../../src/modes/scatter-gather/quorum.ts';
 
@@ -51,4 +59,52 @@ test('quorum: all asked, min_leaves of them (at most those asked), one for first
   assert.deepEqual(noQuorum(1, 3, 2, [{ name: 'b', reason: 'invalid_json' }, { name: 'c', reason: null }]),
     { status: 503, reason: 'no_quorum', message: '1 of 3 leaves answered, 2 needed; missing: b invalid_json, c cancelled' });
   assert.equal(noQuorum(1, 3, 2, [{ name: 'b', reason: 'status_500' }, { name: 'c', reason: 'leaf_timeout' }]).status, 504);
+});
+
+test('a hedge goes to another replica: with one replica of two up, none is sent, counted or paid for', () => {
+  const registry = new Registry();
+  const metrics = new ScatterMetrics(registry, 'l');
+  const hedging = new HedgePolicy({ after: { ms: 5 }, max_extra: 1, max_per_leaf: 2 });
+  const gather = {
+    root: { hedging, metrics, retries: 0, preserveHost: true, leafTimeout: 0 },
+    headers: ['host', 'leaf'], leafMethod: 'GET', body: null, arm() {}, attemptStarted() {}, settled() {},
+  } as unknown as Gather;
+  // Two replicas on ports nothing listens on: the attempts fail later, after these synchronous checks.
+  const sets: ReplicaSet[] = [];
+  const leaf = () => {
+    const addresses = ['127.0.0.1:1', '127.0.0.1:2'].map((a) => parseOriginAddress(a) as OriginAddress);
+    const set = new ReplicaSet('leaf', addresses, { eject: { failures: 1, time: 60_000, on_5xx: true }, dns_refresh: 0 },
+      { pool: { connections: 1, pipelining: 1, keepalive_timeout: 1000, failure_limit: 0, eject_time: 0 }, connectTimeout: 100 },
+      { listener: 'l', log: createLogger('silent'), registry });
+    sets.push(set);
+    return new Leaf('leaf', set, null, true, metrics);
+  };
+  try {
+    const halfDown = leaf();
+    const down = halfDown.replicas.replicas[1]!;
+    down.inFlight++;
+    down.release(0, 'upstream_reset'); // one failure ejects it here
+    assert.equal(down.available, false);
+    const call = new LeafCall(gather, halfDown, '/q');
+    call.start(0);
+    assert.equal(call.hedgeAt, 5);
+    call.hedge(5);
+    assert.equal(call.attempts.length, 1, 'not raced on the replica it already waits for');
+    assert.equal(metrics.hedges.value, 0);
+    assert.equal(metrics.hedgesDenied.value, 0, 'the budget did not deny it');
+    assert.ok(call.hedgeAt > 5 && call.hedgeAt < Infinity, 'asked again later');
+
+    // Both up: the hedge goes to the other replica, paid with the token the two first requests earned.
+    const both = new LeafCall(gather, leaf(), '/q');
+    both.start(0);
+    both.hedge(5);
+    assert.equal(both.attempts.length, 2);
+    assert.notEqual(both.attempts[0]!.replica, both.attempts[1]!.replica);
+    assert.equal(metrics.hedges.value, 1);
+    assert.equal(hedging.afford(), true, 'the first call\'s token was not spent');
+    call.cancel('client_closed');
+    both.cancel('client_closed');
+  } finally {
+    for (const set of sets) set.destroy();
+  }
 });
