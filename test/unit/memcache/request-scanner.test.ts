@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Expect } from '../../../src/protocols/memcache/request-kind.ts';
+import { LINE_TOO_LONG, OBJECT_TOO_LARGE } from '../../../src/protocols/memcache/replies.ts';
+import { RequestKind } from '../../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../../src/protocols/memcache/request-scanner.ts';
 import { scanRequestText } from './scan-helpers.ts';
 
@@ -166,5 +168,55 @@ describe('request scanner: state', () => {
     scanner.push(Buffer.from('y\r\n'));
     assert.equal(scanner.next(), true);
     assert.equal(first.toString(), 'set k 0 0 4\r\nabcd\r\n');
+  });
+});
+
+describe('request scanner: oversized input', () => {
+  /** Pushes `chunks` one by one; returns each request's kind and reply, and the most bytes held after any chunk. */
+  function feed(scanner: RequestScanner, chunks: readonly Buffer[]) {
+    const requests: Array<[string, string, boolean]> = [];
+    let held = 0;
+    for (const chunk of chunks) {
+      scanner.push(chunk);
+      while (scanner.next()) {
+        const r = scanner.request;
+        requests.push([r.kind === RequestKind.invalid ? 'invalid' : 'valid', r.reply.toString('latin1'), r.close]);
+      }
+      held = Math.max(held, scanner.buffered);
+    }
+    return { requests, held };
+  }
+
+  it('closes a get line longer than maxGetLineBytes with memcached\'s out-of-memory error, whole or trickling in', () => {
+    const line = Buffer.from(`get ${'k '.repeat(3000)}\r\nversion\r\n`);
+    const whole = feed(new RequestScanner({ maxGetLineBytes: 4096 }), [line]);
+    assert.deepEqual(whole.requests, [['invalid', LINE_TOO_LONG.toString('latin1'), true]], 'nothing is read after it');
+    const chunks = Array.from({ length: Math.ceil(line.length / 500) }, (_, i) => line.subarray(i * 500, (i + 1) * 500));
+    const trickled = feed(new RequestScanner({ maxGetLineBytes: 4096 }), chunks);
+    assert.deepEqual(trickled.requests, whole.requests);
+    assert.ok(trickled.held <= 4096 + 500, `held ${trickled.held} bytes`);
+  });
+
+  it('swallows the data of an item over itemSizeMax without holding it, then answers the error', () => {
+    const scanner = new RequestScanner({ itemSizeMax: 1024 * 1024 });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const chunks = [Buffer.from('set big 0 0 2000000\r\n'), ...Array.from({ length: 30 }, () => chunk)];
+    const before = feed(scanner, chunks);
+    assert.deepEqual(before.requests, [], 'the error shows once the data is swallowed, as memcached sends it');
+    assert.equal(scanner.midRequest, true);
+    assert.ok(before.held <= chunk.length, `held ${before.held} bytes`);
+    const after = feed(scanner, [Buffer.alloc(2_000_002 - 30 * chunk.length, 'x'), Buffer.from('version\r\n')]);
+    assert.deepEqual(after.requests, [['invalid', OBJECT_TOO_LARGE.toString('latin1'), false], ['valid', '', false]]);
+    assert.equal(scanner.midRequest, false);
+  });
+
+  it('does not wait for the data of a length memcached refuses outright', () => {
+    // Past INT_MAX - 2, or negative; a length that wraps into range is swallowed instead (memcache-bad-input.ts).
+    const { requests } = feed(new RequestScanner(), [Buffer.from('set k 0 0 2147483646\r\nms k -1\r\nversion\r\n')]);
+    assert.deepEqual(requests.map(([kind, reply]) => [kind, reply]), [
+      ['invalid', 'CLIENT_ERROR bad command line format\r\n'],
+      ['invalid', 'CLIENT_ERROR bad command line format\r\n'],
+      ['valid', ''],
+    ]);
   });
 });
