@@ -47,7 +47,7 @@ before(async () => {
     eject: { failures: 0 }${extra}`;
   padda = startPadda(`
 admin: { listen: 127.0.0.1:${admin} }
-listeners:${hedged('fixed', pair(0), '{ after: 30ms, max_extra: 100% }')}${hedged('broke', pair(1), '{ after: 10ms, max_extra: 0 }')}${hedged('halved', pair(2), '{ after: 10ms, max_extra: 50% }')}${hedged('percentile', pair(3), '{ after: p50, max_extra: 100% }')}${fanout('fanout', '')}${fanout('fanout-partial', '\n    partial: { min_leaves: 90 }')}
+listeners:${hedged('fixed', pair(0), '{ after: 100ms, max_extra: 100% }')}${hedged('broke', pair(1), '{ after: 10ms, max_extra: 0 }')}${hedged('halved', pair(2), '{ after: 10ms, max_extra: 50% }')}${hedged('percentile', pair(3), '{ after: p50, max_extra: 100% }')}${fanout('fanout', '')}${fanout('fanout-partial', '\n    partial: { min_leaves: 90 }')}
 `);
   await waitForStatus(`http://127.0.0.1:${admin}/ready`);
 });
