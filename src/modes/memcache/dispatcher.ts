@@ -158,6 +158,12 @@ export class Dispatcher {
    */
   #retrieve(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
     const count = request.keyCount;
+    if (count === 0) {
+      // `gat <exptime>` without a key: memcached answers a bare END, and so
+      // does padda (the batch below would route nothing and pick no server).
+      session.answer(command, replies.END);
+      return;
+    }
     if (count === 1) {
       this.#forward(session, request, command, this.#route(request, 0));
       return;

@@ -21,7 +21,7 @@ const big = 'B'.repeat(100_000);
 
 const sessions: Case[] = [
   { name: 'multi-get over shards: order, misses, duplicates', parts: [sets(keys('a', 40)), `get ${keys('a', 40).reverse().join(' ')} nope 3a 3a\r\ngets\r\n`] },
-  { name: 'gat and touch across shards', parts: [sets(keys('g', 10)), `gat 100 ${keys('g', 12).join(' ')}\r\ntouch 1g 0\r\ntouch nope 0\r\n`] },
+  { name: 'gat and touch across shards', parts: [sets(keys('g', 10)), `gat 100 ${keys('g', 12).join(' ')}\r\ngat 100\r\ngats 0\r\ntouch 1g 0\r\ntouch nope 0\r\n`] },
   {
     name: 'storage commands and their answers',
     parts: ['add 1s 0 0 1\r\n1\r\nadd 1s 0 0 1\r\n1\r\nreplace 2s 0 0 1\r\n2\r\nreplace 1s 5 0 2\r\n10\r\nappend 1s 0 0 1\r\n0\r\nprepend 1s 0 0 1\r\n9\r\nappend 2s 0 0 1\r\nx\r\nget 1s 2s\r\n'],
