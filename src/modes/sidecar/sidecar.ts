@@ -5,24 +5,24 @@ import { Origin } from '../../http/origin.ts';
 import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
 import { SingleOrigin } from '../../http/target.ts';
 import { parseAddress, type Address } from '../../net/address.ts';
+import { TcpRelay } from '../../net/tcp-relay.ts';
 import { createTlsTerminator, type TlsTerminator } from '../../tls/index.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { HttpsRedirect } from './https-redirect.ts';
 import type { SidecarConfig } from './schema.ts';
-import { TcpForwarder } from './tcp-forwarder.ts';
 
 /**
  * The book's sidecar: one local app behind padda, which terminates TLS on the
  * pod's address (when `tls:` is given) and forwards over loopback, as HTTP
  * (reverse proxy with the X-Forwarded set) or as bytes (`protocol: tcp`).
  * It is a composition: [TLS terminator →] Downstream → HttpProxy → one Origin,
- * or [TLS terminator →] TcpForwarder; plus an optional HTTP→HTTPS redirect.
+ * or [TLS terminator →] TcpRelay; plus an optional HTTP→HTTPS redirect.
  */
 export class Sidecar implements ModeHandler {
   private readonly serve: (socket: net.Socket) => void;
   private readonly terminator: TlsTerminator | null;
   private readonly downstream: Downstream | null = null;
-  private readonly forwarder: TcpForwarder | null = null;
+  private readonly forwarder: TcpRelay | null = null;
   private readonly origin: Origin | null = null;
   private readonly redirect: HttpsRedirect | null;
 
@@ -33,7 +33,7 @@ export class Sidecar implements ModeHandler {
       this.downstream = downstream;
       this.serve = (socket) => downstream.accept(socket);
     } else {
-      const forwarder = new TcpForwarder(parseAddress(config.upstream) as Address, config.timeouts.connect, context);
+      const forwarder = new TcpRelay({ upstreams: [parseAddress(config.upstream) as Address], connectTimeout: config.timeouts.connect, idleTimeout: 0 }, context);
       this.forwarder = forwarder;
       this.serve = (socket) => forwarder.accept(socket);
     }
