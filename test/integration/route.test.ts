@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { redisKeyOwners } from '../support/key-location.ts';
 import { freePorts } from '../support/ports.ts';
 import { startNutcracker, startRedis, type RunningServer } from '../support/servers.ts';
+import { twemproxyClient } from '../support/twemproxy-client.ts';
 
 const BIN = new URL('../../bin/padda', import.meta.url).pathname;
 const KEYS = 10_000;
@@ -74,7 +74,7 @@ function paddaRoute(listener: string, keys: string[]): Promise<Map<string, strin
 for (const pool of POOLS) {
   test(`pool ${pool.name}: every key nutcracker wrote is on the server padda route names`, async () => {
     const keys = Array.from({ length: KEYS }, (_, i) => `${i % 2 && pool.name === 'tagged' ? `{u${i % 37}}` : ''}${randomBytes(9).toString('base64url')}`);
-    const client = new Redis({ host: '127.0.0.1', port: portByPool.get(pool.name)!, protocol: 2, disableClientInfo: true, enableReadyCheck: false });
+    const client = twemproxyClient(portByPool.get(pool.name)!);
     try {
       for (let i = 0; i < keys.length; i += 1000) {
         const pipeline = client.pipeline();

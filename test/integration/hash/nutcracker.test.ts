@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import {
   buildDistribution, createRouter, HASH_NAMES, twemproxyServerName, type HashName, type KeyRouter,
 } from '../../../src/hash/index.ts';
 import { countLines, exchange, memcachedHas, redisKeyOwners } from '../../support/key-location.ts';
 import { freeLoopbackHosts, freePorts } from '../../support/ports.ts';
 import { startMemcached, startNutcracker, startRedis, type RunningServer } from '../../support/servers.ts';
+import { twemproxyClient } from '../../support/twemproxy-client.ts';
 import { rng } from '../../unit/hash/keys.ts';
 
 const TWEMPROXY_HASHES = HASH_NAMES.slice(0, 12) as readonly HashName[];
@@ -126,7 +126,7 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
     // The keys differ in their first bytes: fnv1a_64 barely mixes a varying
     // last byte, so "warmup:0".."warmup:199" could all miss the dead server.
     await Promise.all(pools.filter((p) => p.servers.some((s) => s.backend < 0)).map(async (p) => {
-      const client = proxyClient(p.port!);
+      const client = twemproxyClient(p.port!, { maxRetriesPerRequest: 0 });
       const replies: string[] = [];
       for (let i = 0; i < 200 && !replies.at(-1)?.startsWith('E'); i++) {
         replies.push(await client.set(`${i}:warmup`, '1').then(String, (e: Error) => `E ${e.message}`));
@@ -137,7 +137,7 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
     await Promise.all(pools.map(async (p) => {
       const keys = binaryKeys(p);
       if (p.name === 'book') keys.push(Buffer.alloc(0)); // twemproxy routes an empty key by hash 0
-      const client = proxyClient(p.port!);
+      const client = twemproxyClient(p.port!, { maxRetriesPerRequest: 0 });
       const pipeline = client.pipeline();
       for (const key of keys) pipeline.set(key, '1');
       const results = (await pipeline.exec())!;
@@ -191,15 +191,3 @@ describe('hash routing against real nutcracker', { timeout: 120_000 }, () => {
   });
 });
 
-/**
- * An ioredis client that sends only commands twemproxy proxies. ioredis 6 by
- * default opens with HELLO 3 and CLIENT SETINFO, and checks readiness with
- * INFO; twemproxy closes the connection on the first two. The host is
- * explicit: ioredis' default, "localhost", may reach ::1, where another
- * process can hold the same port number.
- */
-function proxyClient(port: number): Redis {
-  return new Redis({
-    host: '127.0.0.1', port, protocol: 2, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 0,
-  });
-}

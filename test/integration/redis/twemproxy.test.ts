@@ -6,9 +6,8 @@ import { Redis } from 'ioredis';
 import { get, startPadda, waitForStatus, type PaddaProcess } from '../../support/padda.ts';
 import { freePorts } from '../../support/ports.ts';
 import { startNutcracker, startRedis, type RunningServer } from '../../support/servers.ts';
+import { twemproxyClient } from '../../support/twemproxy-client.ts';
 
-/** ioredis options for twemproxy, which refuses HELLO, CLIENT SETINFO and INFO. */
-const FOR_TWEMPROXY = { host: '127.0.0.1', protocol: 2, disableClientInfo: true, enableReadyCheck: false } as const;
 
 let shards: RunningServer[];
 let nutcracker: RunningServer;
@@ -56,7 +55,7 @@ ${shards.map((s, i) => `   - 127.0.0.1:${s.port}:${i + 1} shard-${i}`).join('\n'
   // A nutcracker.yml has no admin block: PADDA_ADMIN_LISTEN places the admin server.
   padda = startPadda(pool(paddaPort), [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${admin}`, PADDA_STATS_LISTEN: `127.0.0.1:${paddaStats}` });
   await waitForStatus(`http://127.0.0.1:${admin}/ready`);
-  viaNutcracker = new Redis({ ...FOR_TWEMPROXY, port: twemPort });
+  viaNutcracker = twemproxyClient(twemPort);
   viaPadda = new Redis({ host: '127.0.0.1', port: paddaPort });
 });
 
