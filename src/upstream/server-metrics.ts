@@ -32,6 +32,12 @@ export class ServerMetrics {
     this.unsentBytes = registry.gauge('padda_server_unsent_bytes', 'Bytes waiting to be written to the server.', labels);
   }
 
+  /** A request answered `elapsedMs` after it was sent. */
+  answered(elapsedMs: number): void {
+    this.requests.value++;
+    this.duration.observe(elapsedMs / 1000);
+  }
+
   error(reason: string): void {
     this.errors.inc(reason);
   }

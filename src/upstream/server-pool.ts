@@ -5,7 +5,6 @@ import { ServerMetrics } from './server-metrics.ts';
 import { ServerConnection, type ConnectionOptions } from './server-connection.ts';
 import type { ServerSpec } from './server-spec.ts';
 
-export { ServerMetrics };
 
 export interface PoolOptions extends ConnectionOptions {
   /** Connections per server; a client always uses the same one, so its commands stay in order. */

@@ -1,5 +1,5 @@
 import { replies, type Expect, type ReplyKind, type ScannedReply } from '../../protocols/memcache/index.ts';
-import type { ServerMetrics } from '../../upstream/server-pool.ts';
+import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { ReplySlot } from './reply-slot.ts';
 
@@ -66,9 +66,7 @@ export class Fragment implements MemcacheInFlight {
   }
 
   #answered(): void {
-    const server = this.#server;
-    server.requests.value++;
-    server.duration.observe((performance.now() - this.sentAt) / 1000);
+    this.#server.answered(performance.now() - this.sentAt);
     this.#parent.partDone();
   }
 }

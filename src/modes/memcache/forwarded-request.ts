@@ -1,6 +1,6 @@
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, replies, type ScannedReply } from '../../protocols/memcache/index.ts';
-import type { ServerMetrics } from '../../upstream/server-pool.ts';
+import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { ReplySlot, type SlotOwner } from './reply-slot.ts';
 import { ReplyUnits } from './reply-units.ts';
@@ -53,8 +53,6 @@ export class ForwardedRequest extends ReplySlot implements MemcacheInFlight {
   }
 
   #answered(): void {
-    const server = this.#server;
-    server.requests.value++;
-    server.duration.observe((performance.now() - this.sentAt) / 1000);
+    this.#server.answered(performance.now() - this.sentAt);
   }
 }

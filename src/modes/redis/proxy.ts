@@ -10,10 +10,17 @@ import type { ServerPool } from '../../upstream/server-pool.ts';
 import { createShardedPool, serverStats } from '../../upstream/sharded-pool.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { RedisClient } from './client.ts';
-import { CommandMetricsTable } from './command-metrics.ts';
+import { CommandMetricsTable } from '../../metrics/command-metrics.ts';
+import type { RedisCommand } from '../../protocols/resp/commands/command-table.ts';
 import { redisHandshake } from './handshake.ts';
 import { RespFramer } from './resp-framer.ts';
 import type { RedisConfig } from './schema.ts';
+
+const REDIS_COMMAND_FAMILIES = {
+  calls: ['padda_redis_commands_total', 'Redis commands by name.'],
+  errors: ['padda_redis_command_errors_total', 'Redis commands answered with an error.'],
+  duration: ['padda_redis_command_duration_seconds', "Time from a command's arrival to its answer."],
+} as const;
 
 /**
  * The `redis` mode: a sharding ambassador in front of a pool of Redis
@@ -25,7 +32,7 @@ export class RedisProxy implements ModeHandler {
   readonly pool: ServerPool<InFlight>;
   readonly router: KeyRouter;
   readonly metrics: ListenerMetrics;
-  readonly commandMetrics: CommandMetricsTable;
+  readonly commandMetrics: CommandMetricsTable<RedisCommand>;
   /** Sub-requests made by splitting multi-key commands (twemproxy's `fragments`). */
   readonly fragments: Counter;
   readonly connectionOptions: ConnectionOptions;
@@ -40,7 +47,7 @@ export class RedisProxy implements ModeHandler {
     this.config = config;
     this.log = context.log;
     this.metrics = context.metrics;
-    this.commandMetrics = new CommandMetricsTable(context.registry, context.listener);
+    this.commandMetrics = new CommandMetricsTable<RedisCommand>(context.registry, context.listener, REDIS_COMMAND_FAMILIES, (command) => command.name);
     this.fragments = context.registry.counter('padda_pool_fragments_total', 'Sub-requests made by splitting multi-key commands across servers.', { listener: context.listener });
     const handshake = redisHandshake(config.redis_auth, config.redis_db);
     this.connectionOptions = {

@@ -2,7 +2,7 @@ import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-r
 import { arrayReply, errorReply, integerReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import type { ServerMetrics } from '../../upstream/server-metrics.ts';
-import type { CommandMetrics } from './command-metrics.ts';
+import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Kind } from './command-kind.ts';
 
 /** Whoever keeps a client's replies in order; a request tells it when it is answered. */
@@ -22,10 +22,10 @@ export class ClientRequest implements InFlight {
   answer: Buffer | null = null;
   private readonly sink: ReplySink;
   private readonly started: number;
-  private readonly command: CommandMetrics | null;
+  private readonly command: CommandSeries | null;
   server: ServerMetrics | null = null;
 
-  constructor(sink: ReplySink, command: CommandMetrics | null) {
+  constructor(sink: ReplySink, command: CommandSeries | null) {
     this.sink = sink;
     this.command = command;
     this.started = performance.now();
@@ -37,11 +37,7 @@ export class ClientRequest implements InFlight {
 
   reply(bytes: Buffer): void {
     const now = performance.now();
-    const server = this.server;
-    if (server !== null) {
-      server.requests.value++;
-      server.duration.observe((now - this.sentAt) / 1000);
-    }
+    this.server?.answered(now - this.sentAt);
     this.finish(bytes, now);
   }
 
@@ -71,7 +67,7 @@ export class SplitRequest extends ClientRequest {
   private sum = 0;
   private firstError: Buffer | null = null;
 
-  constructor(sink: ReplySink, command: CommandMetrics | null, kind: number, keyCount: number) {
+  constructor(sink: ReplySink, command: CommandSeries | null, kind: number, keyCount: number) {
     super(sink, command);
     this.kind = kind;
     this.slots = kind === Kind.MGET ? new Array<Buffer>(keyCount) : [];
@@ -128,8 +124,7 @@ export class Fragment implements InFlight {
   }
 
   reply(bytes: Buffer): void {
-    this.server.requests.value++;
-    this.server.duration.observe((performance.now() - this.sentAt) / 1000);
+    this.server.answered(performance.now() - this.sentAt);
     this.parent.merge(this, bytes);
   }
 

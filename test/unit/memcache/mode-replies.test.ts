@@ -14,7 +14,7 @@ import { Expect, RequestKind, RequestScanner } from '../../../src/protocols/memc
 import { Registry } from '../../../src/metrics/registry.ts';
 import { Fifo } from '../../../src/upstream/fifo.ts';
 import type { ServerPool } from '../../../src/upstream/server-pool.ts';
-import { ServerMetrics } from '../../../src/upstream/server-pool.ts';
+import { ServerMetrics } from '../../../src/upstream/server-metrics.ts';
 
 const metrics = new ServerMetrics(new Registry(), 'test', 'server');
 const commands = memcacheCommandMetrics(new Registry(), 'test');
