@@ -6,12 +6,10 @@ import { rawErrorResponse, replyError, type Failure } from './errors.ts';
 import { Exchange } from './exchange.ts';
 import type { ProxyOptions } from './options.ts';
 import { buildRequestHead, type ProxiedRequest, type ProxiedResponse } from './request-head.ts';
-import { resolveTarget, type Refusal } from './request-target.ts';
+import { DUPLICATE_HOST, resolveTarget, type Refusal } from './request-target.ts';
 import { ResponseCounters } from './response-counters.ts';
 import type { TargetPicker } from './target.ts';
 import { forwardUpgrade } from './upgrade.ts';
-
-const DUPLICATE_HOST: Refusal = { status: 400, reason: 'duplicate_host', message: 'a request must have one Host header' };
 
 export interface ProxyContext {
   listener: string;

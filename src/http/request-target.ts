@@ -26,6 +26,9 @@ export interface Refusal {
 }
 
 /** Where a request goes, or why padda answers it itself instead. */
+/** RFC 9112 §3.2: a request with more than one Host line gets 400 (what the app and the router each read would differ). */
+export const DUPLICATE_HOST: Refusal = { status: 400, reason: 'duplicate_host', message: 'a request must have one Host header' };
+
 export type ResolvedTarget = { path: string; authority: string | null } | Refusal;
 
 /**

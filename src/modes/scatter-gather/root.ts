@@ -6,7 +6,7 @@ import { downstreamOptions } from '../../http/options.ts';
 import { replicaAddresses } from '../../http/replica-options.ts';
 import { ReplicaSet } from '../../http/replica-set.ts';
 import { buildRequestHead, type HeadOptions, type ProxiedRequest, type ProxiedResponse } from '../../http/request-head.ts';
-import { resolveTarget } from '../../http/request-target.ts';
+import { DUPLICATE_HOST, resolveTarget } from '../../http/request-target.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import type { ScatterGatherConfig } from './config.ts';
@@ -91,6 +91,10 @@ export class ScatterGatherRoot implements ModeHandler {
       return;
     }
     const head = buildRequestHead(request, resolved.authority, this.head);
+    if (head.duplicateHost) {
+      this.refused(response, DUPLICATE_HOST.status, DUPLICATE_HOST.reason, DUPLICATE_HOST.message, '', started);
+      return;
+    }
     askForIdentity(head.headers);
     const gather = new Gather(this, method, response, head.headers, head.requestId, started);
     if (!head.hasBody) {

@@ -219,4 +219,11 @@ describe('bad requests', () => {
     assert.equal(leaves[0]!.requests[before]!.url, '/q?x=1');
     assert.equal(leaves[0]!.requests[before]!.headers.host, 'search.example');
   });
+
+  test('two Host lines get 400 duplicate_host, as from every HTTP mode, and no leaf is asked', async () => {
+    const before = leaves.map((leaf) => leaf.requests.length);
+    const answer = await rawExchange(partial, 'GET /search HTTP/1.1\r\nhost: a.example\r\nhost: b.example\r\nconnection: close\r\n\r\n');
+    assert.match(answer.text, /^HTTP\/1\.1 400 [^]*x-padda-error: duplicate_host/);
+    assert.deepEqual(leaves.map((leaf) => leaf.requests.length), before);
+  });
 });
