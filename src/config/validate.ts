@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { closest, formatPath, type ConfigPath, type ConfigProblem } from './problems.ts';
 import type { YamlSource } from './yaml-source.ts';
 
+type Issue = z.core.$ZodIssue;
+
 /**
  * Runs the schema over a parsed source and turns every zod issue into a
  * problem placed at its line: unknown keys at the key itself, with the known
@@ -25,8 +27,8 @@ export function validate<T>(schema: z.ZodType<T>, source: YamlSource): { config:
     const shown = source.displayPath ? source.displayPath(path) : path;
     problems.push({ file: source.file, ...source.locate(path, at), path: formatPath(shown), message });
   };
-  for (const issue of result.error.issues) {
-    const path = issue.path as (string | number)[];
+  const report = (issue: Issue, prefix: ConfigPath): void => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys.get(formatPath(path)) ?? [];
       for (const key of issue.keys) {
@@ -43,12 +45,21 @@ export function validate<T>(schema: z.ZodType<T>, source: YamlSource): { config:
         const suggestion = closest(String(given), options);
         place(path, `unknown ${String(issue.discriminator)} "${String(given)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known: ${options.join(', ')}`);
       }
+    } else if (issue.code === 'invalid_union' && issue.message === 'Invalid input' && issue.errors.length > 0) {
+      // Unless the schema gave the union a message of its own, zod says only
+      // "Invalid input" for a union; the user needs the problem
+      // of the branch their value's type chose (a bad address in a string
+      // shorthand, say), or else which types would have done.
+      const chosen = issue.errors.find((branch) => !branch.every((sub) => sub.code === 'invalid_type' && sub.path.length === 0));
+      if (chosen) for (const sub of chosen) report(sub, path);
+      else place(path, `expected ${issue.errors.map((branch) => (branch[0] as { expected?: string }).expected ?? 'another value').join(' or ')}`);
     } else if (issue.code === 'invalid_type' && valueAt(source.data, path) === undefined) {
       place(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`);
     } else {
       place(path, issue.message.replace(/^Invalid input: /, ''));
     }
-  }
+  };
+  for (const issue of result.error.issues) report(issue, []);
   return { problems };
 }
 

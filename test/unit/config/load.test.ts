@@ -130,6 +130,22 @@ listeners:
   for (const pattern of expect) assert.ok(found.some((p) => pattern.test(p)), `${pattern} not in:\n${found.join('\n')}`);
 });
 
+test('a union names the problem of the branch the value chose, or the types it would take', () => {
+  const sidecar = (redirect: string) => `
+listeners:
+  s:
+    mode: sidecar
+    listen: 127.0.0.1:8443
+    upstream: http://127.0.0.1:8080
+    tls: { cert: /x.crt, key: /x.key }
+    redirect_http: ${redirect}
+`;
+  assert.deepEqual(problems(sidecar('nonsense')), [
+    'padda.yaml:8:20 listeners.s.redirect_http: "nonsense" is not an address (expected host:port, [ipv6]:port or /path/to.sock)',
+  ]);
+  assert.deepEqual(problems(sidecar('5')), ['padda.yaml:8:20 listeners.s.redirect_http: expected string or object']);
+});
+
 test('a missing required key points at its parent', () => {
   const found = problems(`
 listeners:
