@@ -3,6 +3,8 @@ import type { Fifo } from '../../upstream/fifo.ts';
 import type { InFlight, ReplyFramer } from '../../upstream/in-flight.ts';
 
 const EMPTY = Buffer.alloc(0);
+/** A reply beyond this is not held: a server (or something posing as one) must not make padda buffer without end. */
+export const DEFAULT_MAX_REPLY_BYTES = 1024 ** 3;
 
 /**
  * RESP replies, one per request, in order. A reply inside one chunk is a view
@@ -11,8 +13,14 @@ const EMPTY = Buffer.alloc(0);
 export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
   private readonly scanner = new ReplyScanner();
   private held: Buffer[] = [];
+  private heldBytes = 0;
+  private readonly maxReplyBytes: number;
   /** The reply being received belongs to an abandoned request: its bytes are dropped, not held. */
   private skipping = false;
+
+  constructor(maxReplyBytes = DEFAULT_MAX_REPLY_BYTES) {
+    this.maxReplyBytes = maxReplyBytes;
+  }
 
   feed(chunk: Buffer, queue: Fifo<T>): string | null {
     let from = 0;
@@ -25,6 +33,7 @@ export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
         this.held.push(reply);
         reply = Buffer.concat(this.held);
         this.held = [];
+        this.heldBytes = 0;
       }
       if (!this.deliver(reply, queue)) return 'protocol error: a reply nobody asked for';
       from = end;
@@ -32,7 +41,11 @@ export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
     if (this.scanner.error) return `protocol error: ${this.scanner.error.message}`;
     if (from < chunk.length && !this.skipping) {
       if (this.held.length === 0 && queue.peek()?.abandoned === true) this.skipping = true;
-      else this.held.push(chunk.subarray(from));
+      else {
+        this.held.push(chunk.subarray(from));
+        this.heldBytes += chunk.length - from;
+        if (this.heldBytes > this.maxReplyBytes) return `protocol error: a reply larger than ${this.maxReplyBytes} bytes`;
+      }
     }
     return null;
   }
@@ -48,6 +61,7 @@ export class RespFramer<T extends InFlight> implements ReplyFramer<T> {
   reset(): void {
     this.scanner.reset();
     this.held = [];
+    this.heldBytes = 0;
     this.skipping = false;
   }
 }

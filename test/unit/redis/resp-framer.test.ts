@@ -59,3 +59,11 @@ test('a reply nobody asked for, or bytes that are not RESP, break the stream wit
   assert.equal(framer.feed(Buffer.from('+fresh\r\n'), truncated.queue), null);
   assert.equal(truncated.requests[0]!.got, '+fresh\r\n', 'reset forgets the partial reply');
 });
+
+test('a reply that outgrows the limit breaks the stream instead of being held without end', () => {
+  const framer = new RespFramer<Waiting>(1000);
+  const { queue, requests } = queueOf(1);
+  assert.equal(framer.feed(Buffer.from(`$5000\r\n${'x'.repeat(900)}`), queue), null);
+  assert.match(framer.feed(Buffer.from('y'.repeat(200)), queue) ?? '', /^protocol error: a reply larger than 1000 bytes$/);
+  assert.equal(requests[0]!.got, null);
+});
