@@ -17,6 +17,22 @@ test('histogram buckets are exclusive per slot and cumulative when formatted', (
   assert.match(text, /padda_test_seconds_sum\{listener="a"\} 5\.65\n/);
 });
 
+test('every value lands in the first bucket whose bound it does not exceed, with many bounds too', () => {
+  const bounds = Array.from({ length: 57 }, (_, i) => (i + 1) / 10);
+  const histogram = new Registry().histogram('padda_fine_seconds', 'Fine.', {}, bounds);
+  const values = [-1, 0, 0.05, 0.1, 0.1000001, 2.95, 3, 5.7, 5.7000001, 100, Number.POSITIVE_INFINITY];
+  for (const value of values) histogram.observe(value);
+  const expected = new Array<number>(bounds.length + 1).fill(0);
+  for (const value of values) {
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    expected[i]!++;
+  }
+  assert.deepEqual(Array.from(histogram.counts), expected);
+  assert.equal(histogram.counts[0], 4);
+  assert.equal(histogram.counts[57], 3);
+});
+
 test('the same name and labels return the same child; a name cannot change type', () => {
   const registry = new Registry();
   const a = registry.counter('padda_x_total', 'X.', { l: '1' });
