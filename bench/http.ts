@@ -16,9 +16,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startProcess, tempDir } from '../test/support/servers.ts';
-import { topFrames } from './support/cpu-profile.ts';
+import { reportProfile } from './support/cpu-profile.ts';
 import { startPaddaServer } from './support/padda.ts';
-import { printTable, type Row } from './support/report.ts';
+import { printTable } from './support/report.ts';
+import { measureRounds } from './support/rounds.ts';
 import { wrk } from './support/wrk.ts';
 import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
@@ -99,34 +100,16 @@ const scenarios: Array<{ scenario: string; headers: string[]; targets: Record<st
   { scenario: 'https handshake', headers: ['Connection: close'], targets: { nginx: `https://127.0.0.1:${nginxTlsPort}/`, padda: `https://127.0.0.1:${paddaTlsPort}/` } },
 ];
 
-const rows: Row[] = [];
 try {
-  for (const { scenario, targets } of scenarios) {
-    for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
-  }
-  for (let round = 1; round <= rounds; round++) {
-    for (const { scenario, headers, targets } of scenarios) {
-      // Alternate the order each round so no target always runs on a warmer machine.
-      const order = Object.entries(targets);
-      if (round % 2 === 0) order.reverse();
-      for (const [target, url] of order) {
-        const sample = await wrk({ url, connections, seconds, headers });
-        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
-        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms\n`);
-      }
-    }
-  }
+  const plan = scenarios.map(({ scenario, targets }) => ({ scenario, targets: Object.keys(targets) }));
+  const rows = await measureRounds(rounds, plan, (name, target) => {
+    const { headers, targets } = scenarios.find((s) => s.scenario === name)!;
+    return wrk({ url: targets[target]!, connections, seconds, headers });
+  });
   console.log(`\nbench/http: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, ${values.key} certificate, 1 worker/process each\n`);
   printTable(rows, ['nginx', 'http-proxy-3']);
 } finally {
-  // The servers' child processes are unref'd; hold the loop open until they are gone.
-  const hold = setInterval(() => {}, 1000);
   await Promise.all([padda.stop(), httpProxy3.stop(), nginx.stop(), backend.stop()]);
-  clearInterval(hold);
-  if (profileDir) {
-    console.log('\npadda --cpu-prof, top self-time frames over the whole run:');
-    for (const line of topFrames(profileDir)) console.log(`  ${line}`);
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  }
+  if (profileDir) reportProfile(profileDir, 'padda --cpu-prof, top self-time frames over the whole run:');
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,8 @@ import { promisify } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startMemcached, startNutcracker } from '../test/support/servers.ts';
 import { startPaddaServer } from './support/padda.ts';
-import { printTable, type Row } from './support/report.ts';
+import { printTable } from './support/report.ts';
+import { measureRounds } from './support/rounds.ts';
 import type { LoadSample } from './support/wrk.ts';
 import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
 
@@ -59,28 +60,13 @@ const padda = await startPaddaServer(
 );
 
 const targets = { direct: direct.port, nutcracker: nutcrackerPort, padda: paddaPort };
-const rows: Row[] = [];
 try {
   // Every key on every target before any get: direct holds all, the proxies place them on the shards.
   for (const port of [direct.port, nutcrackerPort]) await load(port, ['--op', 'set', '--depth', '64', '--connections', '1', '--warmup', '0'], 2);
-  for (const scenario of Object.keys(scenarios)) for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
-  for (let round = 1; round <= rounds; round++) {
-    for (const [scenario, args] of Object.entries(scenarios)) {
-      // Alternate the order each round so no target always runs on a warmer machine.
-      const order = Object.entries(targets);
-      if (round % 2 === 0) order.reverse();
-      for (const [target, port] of order) {
-        const sample = await load(port, args);
-        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
-        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms errors ${sample.errors}\n`);
-      }
-    }
-  }
+  const plan = Object.keys(scenarios).map((scenario) => ({ scenario, targets: Object.keys(targets) }));
+  const rows = await measureRounds(rounds, plan, (scenario, target) => load(targets[target as keyof typeof targets], scenarios[scenario as keyof typeof scenarios]));
   console.log(`\nbench/memcache: ${connections} connections, ${seconds}s x ${rounds} rounds, 32-byte values, ${KEYS} keys, 3 shards, padda workers: ${values.workers}\n`);
   printTable(rows, 'nutcracker');
 } finally {
-  // The servers' child processes are unref'd; hold the loop open until they are gone.
-  const hold = setInterval(() => {}, 1000);
   await Promise.all([padda.stop(), nutcracker.stop(), direct.stop(), ...shards.map((s) => s.stop())]);
-  clearInterval(hold);
 }

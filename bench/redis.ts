@@ -47,7 +47,8 @@ const padda2 = await startPaddaServer(paddaConfig(padda2Port, admin2, 2), [padda
 const targets: Record<string, number> = { direct: shards[0]!.port, nutcracker: twemPort, padda: paddaPort, 'padda-2w': padda2Port };
 try {
   const scenarios = [1, 16].flatMap((pipeline) => ['set', 'get', 'mget'].map((test) => ({ name: `${test} -P ${pipeline}`, test, pipeline })));
-  const rows = await measureRounds(rounds, scenarios.map((s) => s.name), Object.keys(targets), (name, target) => {
+  const plan = scenarios.map(({ name }) => ({ scenario: name, targets: Object.keys(targets) }));
+  const rows = await measureRounds(rounds, plan, (name, target) => {
     const { test, pipeline } = scenarios.find((s) => s.name === name)!;
     return redisBenchmark({ port: targets[target]!, test, clients: 50, requests, pipeline, keyspace: 100_000 });
   });
@@ -57,7 +58,6 @@ try {
   await Promise.all([padda.stop(), padda2.stop(), nutcracker.stop(), ...shards.map((s) => s.stop())]);
 }
 if (values.profile) {
-  const { topFrames } = await import('./support/cpu-profile.ts');
-  console.log('\npadda (1 worker) CPU profile, top self time:');
-  for (const line of topFrames(PROFILE_DIR)) console.log(`  ${line}`);
+  const { reportProfile } = await import('./support/cpu-profile.ts');
+  reportProfile(PROFILE_DIR, 'padda (1 worker) CPU profile, top self time:');
 }

@@ -19,9 +19,10 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, tempDir } from '../test/support/servers.ts';
-import { topFrames } from './support/cpu-profile.ts';
+import { reportProfile } from './support/cpu-profile.ts';
 import { startPaddaServer } from './support/padda.ts';
-import { printTable, type Row } from './support/report.ts';
+import { printTable } from './support/report.ts';
+import { measureRounds } from './support/rounds.ts';
 import { wrk } from './support/wrk.ts';
 import { zipf } from './support/zipf.ts';
 import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
@@ -112,23 +113,10 @@ async function zipfLoads(port: number, label: string): Promise<number[]> {
   return counts;
 }
 
-const rows: Row[] = [];
 try {
-  for (const { scenario, targets } of scenarios) {
-    for (const target of Object.keys(targets)) rows.push({ scenario, target, samples: [] });
-  }
-  for (let round = 1; round <= rounds; round++) {
-    for (const { scenario, targets } of scenarios) {
-      // Alternate the order each round so no target always runs on a warmer machine.
-      const order = Object.entries(targets);
-      if (round % 2 === 0) order.reverse();
-      for (const [target, port] of order) {
-        const sample = await wrk({ url: `http://127.0.0.1:${port}/`, connections, seconds, script });
-        rows.find((r) => r.scenario === scenario && r.target === target)!.samples.push(sample);
-        process.stderr.write(`round ${round} ${scenario} ${target}: ${sample.requestsPerSecond.toFixed(0)} req/s p99 ${sample.p99Ms} ms\n`);
-      }
-    }
-  }
+  const plan = scenarios.map(({ scenario, targets }) => ({ scenario, targets: Object.keys(targets) }));
+  const rows = await measureRounds(rounds, plan, (name, target) =>
+    wrk({ url: `http://127.0.0.1:${(scenarios.find((s) => s.scenario === name)!.targets as Record<string, number>)[target]}/`, connections, seconds, script }));
   console.log(`\nbench/router: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, a new key and user per request, 1 worker/process each\n`);
   printTable(rows, 'nginx');
 
@@ -140,14 +128,7 @@ try {
     console.log(`  ${name}  max/mean ${(Math.max(...counts) / mean).toFixed(3)}  per shard: ${counts.join(' ')}`);
   }
 } finally {
-  // The servers' child processes are unref'd; hold the loop open until they are gone.
-  const hold = setInterval(() => {}, 1000);
   await Promise.all([padda.stop(), nginx.stop(), backend.stop()]);
-  clearInterval(hold);
-  if (profileDir) {
-    console.log('\npadda --cpu-prof, top self-time frames over the whole run:');
-    for (const line of topFrames(profileDir)) console.log(`  ${line}`);
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  }
+  if (profileDir) reportProfile(profileDir, 'padda --cpu-prof, top self-time frames over the whole run:');
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -60,8 +60,9 @@ listeners:
 const targets = { direct: backendPort, haproxy: haproxyPort, padda: paddaPort };
 const scenarios: Record<string, string[]> = { 'keep-alive': [], 'conn-per-request': ['Connection: close'] };
 try {
-  const rows = await measureRounds(rounds, Object.keys(scenarios), Object.keys(targets) as Array<keyof typeof targets>, (scenario, target) =>
-    wrk({ url: `http://127.0.0.1:${targets[target]}/`, connections, seconds, headers: scenarios[scenario]! }));
+  const plan = Object.keys(scenarios).map((scenario) => ({ scenario, targets: Object.keys(targets) }));
+  const rows = await measureRounds(rounds, plan, (scenario, target) =>
+    wrk({ url: `http://127.0.0.1:${targets[target as keyof typeof targets]}/`, connections, seconds, headers: scenarios[scenario]! }));
   console.log(`\nbench/tcp: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, 1 worker each\n`);
   printTable(rows, 'haproxy');
 } finally {

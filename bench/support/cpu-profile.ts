@@ -32,3 +32,10 @@ export function topFrames(dir: string, count = 15): string[] {
     .slice(0, count)
     .map(([key, hits]) => `${((hits / all) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
+
+/** Prints the top frames of the profiles in `dir` under `heading`, then removes `dir`. */
+export function reportProfile(dir: string, heading: string): void {
+  console.log(`\n${heading}`);
+  for (const line of topFrames(dir)) console.log(`  ${line}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
