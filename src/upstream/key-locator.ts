@@ -1,5 +1,5 @@
 import { formatServer } from './server-spec.ts';
-import { KeyRouter, NO_SERVER } from './key-router.ts';
+import { PoolRouter, NO_SERVER } from './pool-router.ts';
 import { distributionName } from './server-name.ts';
 import type { PoolConfig } from './sharded-pool.ts';
 
@@ -9,7 +9,7 @@ import type { PoolConfig } from './sharded-pool.ts';
  * live — where the key is when nothing is ejected.
  */
 export function poolKeyLocator(config: PoolConfig): (key: Uint8Array) => string {
-  const router = new KeyRouter(
+  const router = new PoolRouter(
     config.hash,
     config.hash_tag,
     config.distribution,

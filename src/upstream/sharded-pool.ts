@@ -1,7 +1,7 @@
 import type { Logger } from '../log.ts';
 import type { Registry } from '../metrics/registry.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
-import { KeyRouter } from './key-router.ts';
+import { PoolRouter } from './pool-router.ts';
 import type { ConnectionOptions } from './server-connection.ts';
 import { ServerPool } from './server-pool.ts';
 import { distributionName } from './server-name.ts';
@@ -25,7 +25,7 @@ export interface PoolConfig {
 /** A sharding listener's backends: the servers with twemproxy's health rules, and the router that follows ejections. */
 export interface ShardedPool<T extends InFlight> {
   pool: ServerPool<T>;
-  router: KeyRouter;
+  router: PoolRouter;
 }
 
 /**
@@ -39,7 +39,7 @@ export function createShardedPool<T extends InFlight>(
   context: { listener: string; registry: Registry; log: Logger },
   connection: Partial<ConnectionOptions> = {},
 ): ShardedPool<T> {
-  const router = new KeyRouter(
+  const router = new PoolRouter(
     config.hash,
     config.hash_tag,
     config.distribution,

@@ -1,7 +1,7 @@
 import type { CommandMetricsTable, CommandSeries } from '../../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { decodeBase64Key, Expect, replies, RequestKind, type ScannedRequest } from '../../protocols/memcache/index.ts';
-import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
+import { NO_SERVER, type PoolRouter } from '../../upstream/pool-router.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { Broadcast } from './broadcast.ts';
 import type { ClientSession } from './client-session.ts';
@@ -19,7 +19,7 @@ const NO_SERVER_REPLY = replies.serverError('no server available: every server o
  */
 export class Dispatcher {
   readonly pool: ServerPool<MemcacheInFlight>;
-  readonly #router: KeyRouter;
+  readonly #router: PoolRouter;
   readonly #metrics: ListenerMetrics;
   readonly #commands: CommandMetricsTable<RequestKind>;
   readonly #version: Buffer;
@@ -29,7 +29,7 @@ export class Dispatcher {
   /** A base64 key (meta `b`) decoded: memcached stores, and so padda routes, the decoded bytes. */
   readonly #decodedKey = Buffer.allocUnsafe(256);
 
-  constructor(pool: ServerPool<MemcacheInFlight>, router: KeyRouter, metrics: ListenerMetrics, commands: CommandMetricsTable<RequestKind>, version: string) {
+  constructor(pool: ServerPool<MemcacheInFlight>, router: PoolRouter, metrics: ListenerMetrics, commands: CommandMetricsTable<RequestKind>, version: string) {
     this.pool = pool;
     this.#router = router;
     this.#metrics = metrics;

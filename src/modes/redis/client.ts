@@ -7,7 +7,7 @@ import { errorReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
 import { Fifo } from '../../upstream/fifo.ts';
 import { scheduleFlush, type Flushable } from '../../upstream/flush-scheduler.ts';
 import { writeBatch } from '../../upstream/write-batch.ts';
-import { NO_SERVER } from '../../upstream/key-router.ts';
+import { NO_SERVER } from '../../upstream/pool-router.ts';
 import { Kind, commandKind } from './command-kind.ts';
 import { AUTH_REQUIRED, answerLocally, type LocalClient } from './local-commands.ts';
 import { InternalRequest, PinnedConnection } from './pinned.ts';

@@ -4,7 +4,7 @@ import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter } from '../../metrics/registry.ts';
 import type { CommandArguments } from '../../protocols/resp/command-arguments.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
-import { NO_SERVER, type KeyRouter } from '../../upstream/key-router.ts';
+import { NO_SERVER, type PoolRouter } from '../../upstream/pool-router.ts';
 import type { ConnectionOptions } from '../../upstream/server-connection.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { createShardedPool, serverStats } from '../../upstream/sharded-pool.ts';
@@ -30,7 +30,7 @@ const REDIS_COMMAND_FAMILIES = {
 export class RedisProxy implements ModeHandler {
   readonly config: RedisConfig;
   readonly pool: ServerPool<InFlight>;
-  readonly router: KeyRouter;
+  readonly router: PoolRouter;
   readonly metrics: ListenerMetrics;
   readonly commandMetrics: CommandMetricsTable<RedisCommand>;
   /** Sub-requests made by splitting multi-key commands (twemproxy's `fragments`). */

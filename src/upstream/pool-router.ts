@@ -6,12 +6,15 @@ import { createRouter, type KeyRouter as HashRouter } from '../hash/router.ts';
 export { NO_SERVER };
 
 /**
- * Key → server index, as twemproxy decides it (src/hash/router.ts: hash tag,
+ * A pool's view of src/hash's KeyRouter: built from twemproxy's pool keys
+ * (hash, hash_tag, distribution, servers), and told which servers are live
+ * rather than handed a new distribution. Key → server index, as twemproxy
+ * decides it (src/hash/router.ts: hash tag,
  * an empty key hashing to 0, the pool's hash and distribution over the live
  * servers). Ejection calls `setLive`, which rebuilds the table the way
  * twemproxy rebuilds its continuum.
  */
-export class KeyRouter {
+export class PoolRouter {
   private readonly router: HashRouter;
 
   constructor(hash: string, hashTag: string | undefined, distribution: string, servers: ReadonlyArray<{ name: string; weight: number }>) {
