@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exchange } from '../support/memcached-process.ts';
+import { exchange } from '../support/quiet-exchange.ts';
 import { scanReplies, scanRequests } from '../support/resp-collect.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { startRedis, type RunningServer } from '../support/servers.ts';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { badInputCases, VERSION, type Case } from '../../support/memcache-bad-input.ts';
 import { shardEntries, startMemcachePadda, startShards, type MemcachePadda } from '../../support/memcache-padda.ts';
-import { exchange } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/quiet-exchange.ts';
 import { startMemcached, type RunningServer } from '../../support/servers.ts';
 
 /** Keys whose first bytes vary spread over the shards (fnv1a_64 barely mixes a varying last byte). */

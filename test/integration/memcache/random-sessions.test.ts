@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { shardEntries, startMemcachePadda, startShards, type MemcachePadda } from '../../support/memcache-padda.ts';
-import { exchange } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/quiet-exchange.ts';
 import { randomChunks, seededRandom } from '../../support/seeded-random.ts';
 import { startMemcached, type RunningServer } from '../../support/servers.ts';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exchange } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/quiet-exchange.ts';
 import { startMemcached, type RunningServer } from '../../support/servers.ts';
 import { badInputCases as cases, VERSION, type Case } from '../../support/memcache-bad-input.ts';
 import { scanRequests } from './scan-helpers.ts';

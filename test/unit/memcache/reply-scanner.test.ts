@@ -6,7 +6,7 @@ import { ReplyScanner } from '../../../src/protocols/memcache/reply-scanner.ts';
 import { END } from '../../../src/protocols/memcache/replies.ts';
 import { Expect } from '../../../src/protocols/memcache/request-kind.ts';
 import { RequestScanner } from '../../../src/protocols/memcache/request-scanner.ts';
-import { exchange } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/quiet-exchange.ts';
 import { startMemcached, type RunningServer } from '../../support/servers.ts';
 import { scanReplies } from './scan-helpers.ts';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exchange } from '../../support/memcached-process.ts';
+import { exchange } from '../../support/quiet-exchange.ts';
 import { scanReplies } from '../../support/resp-collect.ts';
 import { startRedis, type RunningServer } from '../../support/servers.ts';
 
