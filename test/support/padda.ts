@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adopt, release } from './reaper.ts';
 
 const BIN = new URL('../../bin/padda', import.meta.url).pathname;
 
@@ -31,6 +32,11 @@ export function startPadda(configText: string, args: string[] = [], env: Record<
     env: { ...process.env, PADDA_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    adopt(pid, dir);
+    child.once('exit', () => release(pid));
+  }
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -10,12 +10,13 @@
  *   after(() => redis?.stop());
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.ts';
+import { adopt, release } from './reaper.ts';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -63,8 +64,11 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningServer> {
   child.unref();
   (child.stdout as net.Socket).unref();
   (child.stderr as net.Socket).unref();
-  running.set(child, spec.dir);
-  child.once('exit', () => running.delete(child));
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    adopt(pid, spec.dir);
+    child.once('exit', () => release(pid));
+  }
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
@@ -110,13 +114,6 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningServer> {
   return server;
 }
 
-const running = new Map<ChildProcess, string>();
-process.once('exit', () => {
-  for (const [child, dir] of running) {
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
 
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
