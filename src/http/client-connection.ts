@@ -12,16 +12,26 @@ export interface ClientConnection {
 }
 
 const kConnection = Symbol('padda.clientConnection');
-type Tagged = net.Socket & { [kConnection]?: ClientConnection };
+type TaggedSocket = net.Socket & { [kConnection]?: ClientConnection };
+type TaggedRequest = ProxiedRequest & { [kConnection]?: ClientConnection };
 
 /** The transport socket under a request: the TLS or TCP socket for HTTP/1, the session's socket for HTTP/2. */
 function transportOf(request: ProxiedRequest): net.Socket {
   return 'stream' in request ? (request.stream.session!.socket as net.Socket) : request.socket;
 }
 
+/**
+ * The request keeps what it was first given: node:http sets `request.socket`
+ * to null once a body has been read to its end, long before the answer that
+ * still needs the scheme (a splitter's cookie) arrives. The first call, when
+ * the request head is built, always finds the socket.
+ */
 export function clientConnection(request: ProxiedRequest): ClientConnection {
-  const socket = transportOf(request) as Tagged;
-  return (socket[kConnection] ??= describe(socket));
+  const tagged = request as TaggedRequest;
+  const known = tagged[kConnection];
+  if (known !== undefined) return known;
+  const socket = transportOf(request) as TaggedSocket;
+  return (tagged[kConnection] = socket[kConnection] ??= describe(socket));
 }
 
 function describe(socket: net.Socket): ClientConnection {
