@@ -173,9 +173,18 @@ export class RedisClient implements Flushable, ReplySink, LocalClient {
       return this.local(errorReply(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`));
     }
     const kind = commandKind(command);
+    if (kind === Kind.REACHING) {
+      const refusal = this.proxy.reach.refusal(command, args);
+      if (refusal !== null) {
+        // Like any command Redis refuses while queueing, it dooms the transaction.
+        if (this.transaction !== null) this.transaction.aborted = true;
+        return this.local(refusal);
+      }
+    }
     if (this.transaction !== null && kind !== Kind.TRANSACTION && kind !== Kind.LOCAL) return this.inTransaction(command, args);
     switch (kind) {
       case Kind.KEYED:
+      case Kind.REACHING:
       case Kind.PUBLISH:
         return this.keyed(command, kind, args);
       case Kind.MGET:

@@ -1,5 +1,6 @@
 import { CommandFlag } from '../../protocols/resp/commands/command-flags.ts';
 import type { RedisCommand } from '../../protocols/resp/commands/command-table.ts';
+import { isReaching } from './reaching-commands.ts';
 
 /** How the proxy treats a command. */
 export const Kind = {
@@ -23,6 +24,8 @@ export const Kind = {
   PUBLISH: 8,
   /** No key to route by and not answerable locally. */
   UNSUPPORTED: 9,
+  /** Routed by its keys, but acts beyond the key's server or database: refused unless the pool allows it. */
+  REACHING: 10,
 } as const;
 
 const LOCAL = new Set(['ping', 'echo', 'quit', 'auth', 'select', 'hello', 'command', 'command|count', 'command|getkeys',
@@ -50,6 +53,7 @@ function classify(command: RedisCommand): number {
   if (SUBSCRIBE.has(name)) return Kind.SUBSCRIBE;
   if (PUBLISH.has(name)) return Kind.PUBLISH;
   if (SPLIT[name] !== undefined) return SPLIT[name]!;
+  if (isReaching(command)) return Kind.REACHING;
   if (command.flags & CommandFlag.BLOCKING) return Kind.BLOCKING;
   if (command.hasKeySpecs || command.keyFallback !== 0) return Kind.KEYED;
   return Kind.UNSUPPORTED;

@@ -13,6 +13,7 @@ import { RedisClient } from './client.ts';
 import { CommandMetricsTable } from '../../metrics/command-metrics.ts';
 import type { RedisCommand } from '../../protocols/resp/commands/command-table.ts';
 import { redisHandshake } from './handshake.ts';
+import { ReachPolicy } from './reaching-commands.ts';
 import { RespFramer } from './resp-framer.ts';
 import type { RedisConfig } from './schema.ts';
 
@@ -36,6 +37,8 @@ export class RedisProxy implements ModeHandler {
   /** Sub-requests made by splitting multi-key commands (twemproxy's `fragments`). */
   readonly fragments: Counter;
   readonly connectionOptions: ConnectionOptions;
+  /** Which commands that act beyond the pool this listener forwards (allow_commands). */
+  readonly reach: ReachPolicy;
   private readonly log: Logger;
   private readonly clients = new Set<RedisClient>();
   private nextClientId = 1;
@@ -48,6 +51,7 @@ export class RedisProxy implements ModeHandler {
     this.log = context.log;
     this.metrics = context.metrics;
     this.commandMetrics = new CommandMetricsTable<RedisCommand>(context.registry, context.listener, REDIS_COMMAND_FAMILIES, (command) => command.name);
+    this.reach = new ReachPolicy(config.allow_commands);
     this.fragments = context.registry.counter('padda_pool_fragments_total', 'Sub-requests made by splitting multi-key commands across servers.', { listener: context.listener });
     const handshake = redisHandshake(config.redis_auth, config.redis_db);
     this.connectionOptions = {

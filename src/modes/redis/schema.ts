@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
+import { REACHING_COMMAND_NAMES } from './reaching-commands.ts';
 
 export const redisSchema = z
   .strictObject({
@@ -13,6 +14,8 @@ export const redisSchema = z
       .default(32 * 1024 * 1024)
       .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client (like redis client-output-buffer-limit). 0: no limit.'),
     client_max_inflight: z.number().int().min(1).default(256).describe('Commands one client may have in flight before padda stops reading it.'),
+    allow_commands: z.array(z.enum(REACHING_COMMAND_NAMES)).default([])
+      .describe('Commands padda refuses because they act beyond the pool\'s servers and database (migrate reaches another host, move and copy … db another database); list those this pool may forward.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
   })
   .superRefine(refuseDuplicateServerNames)
