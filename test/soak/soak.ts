@@ -5,8 +5,8 @@
  * reloads padda and opens slow, hostile and idle connections. It prints
  * what was sent, what failed (expected: a fault touched the request's
  * backends; unexpected: anything else), p99 before, during and after the
- * faults, and padda's RSS and open fds at start and end — and exits 1 on any
- * unexpected failure, on growth, or if padda died.
+ * faults, and padda's RSS and open fds through the faults — and exits 1 on any
+ * unexpected failure, on growth past the RSS plateau, or if padda died.
  *
  *   npm run soak -- [--minutes 5] [--modes redis,memcache,sidecar,shards,split,search,tcp]
  *                   [--loops 4] [--rate 40] [--every 6] [--seed N]
@@ -25,7 +25,7 @@ import { searchProfile, shardProfile, sidecarProfile, splitProfile, tcpProfile }
 import { driveMemcache } from './drivers/memcache.ts';
 import { driveRedis } from './drivers/redis.ts';
 import { Outcomes } from './outcomes.ts';
-import { processStats, report, verdict } from './report.ts';
+import { processStats, report, RssTrace, verdict } from './report.ts';
 import { buildTopology, LISTENERS, type ListenerName } from './topology.ts';
 
 const { values } = parseArgs({
@@ -88,6 +88,7 @@ try {
   outcomes.phase = 'before';
   await sleep(beforeMs - WARMUP_MS);
   const start = processStats(padda.child.pid!);
+  const trace = new RssTrace(padda.child.pid!);
   outcomes.phase = 'during';
   const chaos = await runChaos(
     { padda, backends: topology.backends, listeners: [...modes].map((m) => [m, port(m)] as [ListenerName, number]), config: topology.config },
@@ -96,15 +97,16 @@ try {
     Number(values.every) * 1000,
     random,
   );
+  const { plateauMiB, peakMiB } = trace.stop();
   outcomes.phase = 'after';
   await sleep(afterMs);
-  const end = processStats(padda.child.pid!);
+  const memory = { start, plateauMiB, peakMiB, end: processStats(padda.child.pid!) };
   running = false;
   await Promise.all(drivers);
   const alive = padda.child.exitCode === null && padda.child.signalCode === null;
   const ready = alive ? (await get(`http://127.0.0.1:${topology.admin}/ready`)).status : 0;
-  report(outcomes, chaos, start, end, alive, ready);
-  const problems = verdict(outcomes, start, end, alive, ready);
+  report(outcomes, chaos, memory, alive, ready);
+  const problems = verdict(outcomes, memory, alive, ready);
   for (const problem of problems) console.log(`FAIL: ${problem}`);
   if (problems.length === 0) console.log('PASS');
   exitCode = problems.length === 0 ? 0 : 1;
