@@ -108,6 +108,8 @@ listeners:
     }
     const rate = Number(await page.locator('#listener-app tr.total td').nth(2).textContent());
     assert.ok(rate > 0, `req/s ${rate}`);
+    // A still page for the picture: one that reloads itself every second can move under the screenshot.
+    await page.goto(`http://127.0.0.1:${ports.admin}/?refresh=0`);
     await page.screenshot({ path: path.join(os.tmpdir(), 'padda-status-page.png'), fullPage: true });
   });
 
