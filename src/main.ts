@@ -43,7 +43,7 @@ function logLevelOverride(): LogLevel | undefined {
 async function run(file: string): Promise<void> {
   const override = logLevelOverride();
   const log = createLogger(override ?? 'info');
-  const supervisor = new Supervisor({ file, load: loadPaddaConfig, log, ...(override ? { logLevelOverride: override } : {}) });
+  const supervisor = new Supervisor({ file, load: async (configFile) => loadPaddaConfig(configFile), log, ...(override ? { logLevelOverride: override } : {}) });
   try {
     await supervisor.start();
   } catch (error) {
