@@ -50,6 +50,12 @@ async function run(file: string): Promise<void> {
     reportConfigError(error);
   }
   process.on('SIGHUP', () => supervisor.reload('SIGHUP'));
+  // bin/padda, under an older Node, runs this under the pinned one with an IPC channel: if that
+  // parent dies, even by SIGKILL, the channel closes, and padda stops rather than linger unowned.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => void supervisor.stop('parent exited').then(() => process.exit(0)));
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void supervisor.stop(signal).then(() => process.exit(0)));
   }
@@ -102,10 +108,17 @@ async function main(argv: string[]): Promise<void> {
     case 'run':
       return run(configFile(values.config));
     case 'demo': {
-      const backends = startDemoBackends(path.resolve('.padda/demo'));
+      const file = values.config ?? new URL('../config/demo.yaml', import.meta.url).pathname;
+      let config;
+      try {
+        config = loadPaddaConfig(file);
+      } catch (error) {
+        reportConfigError(error);
+      }
+      const backends = startDemoBackends(config, path.resolve('.padda/demo'));
       if (backends.started.length > 0) process.stderr.write(`demo backends: ${backends.started.join(', ')}\n`);
       if (backends.missing.length > 0) process.stderr.write(`not installed (their demo listeners will answer errors): ${backends.missing.join(', ')}\n`);
-      return run(values.config ?? new URL('../config/demo.yaml', import.meta.url).pathname);
+      return run(file);
     }
     case 'check': {
       const file = configFile(values.config);
