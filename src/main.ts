@@ -9,6 +9,7 @@ import { USAGE } from './cli/usage.ts';
 import { displayConfig } from './config/display.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.ts';
+import { loadConfigOffThread } from './runtime/config-loader.ts';
 import { Supervisor } from './runtime/supervisor.ts';
 import { VERSION } from './version.ts';
 
@@ -43,7 +44,7 @@ function logLevelOverride(): LogLevel | undefined {
 async function run(file: string): Promise<void> {
   const override = logLevelOverride();
   const log = createLogger(override ?? 'info');
-  const supervisor = new Supervisor({ file, load: async (configFile) => loadPaddaConfig(configFile), log, ...(override ? { logLevelOverride: override } : {}) });
+  const supervisor = new Supervisor({ file, load: loadConfigOffThread, log, ...(override ? { logLevelOverride: override } : {}) });
   try {
     await supervisor.start();
   } catch (error) {
@@ -82,6 +83,14 @@ function printSummary(supervisor: Supervisor): void {
   process.stderr.write(`padda ${VERSION} serving:\n${lines.join('\n')}\n  admin: curl http://${admin}/ready  http://${admin}/metrics  http://${admin}/stats\n`);
 }
 
+/** `padda schema | head`: a reader that stops early is no error, as for cat or grep. */
+function closedPipeEndsQuietly(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -103,6 +112,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(USAGE);
   if (values.version) return void process.stdout.write(`padda ${VERSION}\n`);
   const [command = 'run', ...rest] = positionals;
+  if (command !== 'run' && command !== 'demo') closedPipeEndsQuietly();
   if (rest.length > 0 && command !== 'route') fail(`unexpected argument "${rest[0]}"\n\n${USAGE}`, EXIT_USAGE);
   switch (command) {
     case 'run':
