@@ -5,7 +5,7 @@ import type { Environment } from './interpolate.ts';
 import { ConfigError, formatPath, type ConfigPath, type ConfigProblem } from './problems.ts';
 import { adaptTwemproxy } from './twemproxy.ts';
 import { validate } from './validate.ts';
-import { isConfigFile } from './values.ts';
+import { isConfigFile } from './config-file.ts';
 import { parseYamlSource, sortProblems, type YamlSource } from './yaml-source.ts';
 
 /** Parses, interpolates and validates config text; throws ConfigError listing every problem, in file order. */

@@ -1,4 +1,5 @@
 import type { PaddaConfig } from '../config/schema.ts';
+import type { LogLevel } from '../log.ts';
 import type { ProcessReport } from './process-report.ts';
 
 /**
@@ -15,6 +16,7 @@ export type ToWorker =
   | { type: 'abort'; id: number }
   | { type: 'claim'; id: number; address: string }
   | { type: 'collect'; id: number }
+  | { type: 'log'; id: number; level: LogLevel; reopen: boolean }
   | { type: 'shutdown' };
 
 /** Worker → supervisor; `id` echoes the request. */

@@ -28,6 +28,11 @@ export class LocalWorkers implements WorkerSet {
     return this.runtime.claim(address);
   }
 
+  /** This process's logger is the supervisor's (or, in a worker, the worker's own): its owner adjusts it. */
+  adjustLog(): Promise<void> {
+    return Promise.resolve();
+  }
+
   collect(): Promise<ProcessReport[]> {
     return Promise.resolve([{ role: this.role, metrics: this.registry.snapshot(), listeners: this.runtime.status() }]);
   }

@@ -1,4 +1,5 @@
 import type { PaddaConfig } from '../config/schema.ts';
+import type { LogLevel } from '../log.ts';
 import type { FamilySnapshot } from '../metrics/registry.ts';
 import type { ListenerStatus, PreparedApply } from './runtime.ts';
 
@@ -15,5 +16,7 @@ export interface WorkerSet {
   /** See Runtime.prepare: with `strict` (a reload), nothing changes unless everything can. */
   prepare(config: PaddaConfig, strict: boolean): Promise<PreparedApply>;
   collect(): Promise<ProcessReport[]>;
+  /** Sets every serving process's log level, and with `reopen` reopens its log file (SIGHUP under logrotate). */
+  adjustLog(level: LogLevel, reopen: boolean): Promise<void>;
   shutdown(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { PaddaConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { Registry } from '../metrics/registry.ts';
-import { findMode } from '../modes/index.ts';
+import { loadMode } from '../modes/index.ts';
 import type { ListenerConfigBase, ModeHandler } from '../modes/mode.ts';
 import { formatAddress } from '../net/address.ts';
 import { Listener } from './listener.ts';
@@ -224,8 +224,8 @@ export class Runtime {
     }
   }
 
-  private createHandler(name: string, config: ListenerConfigBase): ModeHandler | Promise<ModeHandler> {
-    const mode = findMode(config.mode);
+  private async createHandler(name: string, config: ListenerConfigBase): Promise<ModeHandler> {
+    const mode = await loadMode(config.mode);
     if (!mode) throw new Error(`unknown mode ${config.mode}`);
     const log = this.log.child({ listener: name, mode: config.mode });
     return mode.create(config, { listener: name, log, metrics: new ListenerMetrics(this.registry, name, config.mode), registry: this.registry });

@@ -4,7 +4,7 @@ import { TwemproxyStatsServer } from '../admin/twemproxy-stats.ts';
 import { displayConfig } from '../config/display.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import type { PaddaConfig } from '../config/schema.ts';
-import type { Logger, LogLevel } from '../log.ts';
+import { reopenLogFile, shiftedLevel, type Logger, type LogLevel } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
 import { formatAddress, type Address } from '../net/address.ts';
@@ -14,7 +14,6 @@ import { VERSION } from '../version.ts';
 import { ConfigWatch } from './config-watch.ts';
 import { LocalWorkers } from './local-workers.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
-import { WorkerPool } from './worker-pool.ts';
 
 export interface SupervisorOptions {
   file: string;
@@ -22,6 +21,8 @@ export interface SupervisorOptions {
   log: Logger;
   /** PADDA_LOG_LEVEL, which wins over the config's `log.level`. */
   logLevelOverride?: LogLevel;
+  /** The log file (-o), which SIGHUP reopens; stdout when unset. */
+  logFile?: string;
 }
 
 /**
@@ -44,19 +45,25 @@ export class Supervisor implements AdminView {
   private reloadAgain = false;
   private stopping: Promise<void> | null = null;
   private lastReload: Record<string, unknown> = { result: 'none' };
+  /** PADDA_LOG_LEVEL, then whatever SIGTTIN and SIGTTOU made of it: wins over the config's level across reloads. */
+  private levelOverride: LogLevel | undefined;
 
   constructor(options: SupervisorOptions) {
     this.options = options;
     this.log = options.log;
+    this.levelOverride = options.logLevelOverride;
     this.registry.gauge('padda_build_info', 'Always 1; labels carry the version.', { version: VERSION, node: process.version }).set(1);
   }
 
   /** Throws ConfigError when the initial config is invalid; the caller prints it and exits 2. */
   async start(): Promise<void> {
     this.current = await this.load();
-    this.applyLogLevel();
+    this.effectiveLogLevel(this.current);
+    this.log.level = this.current.log.level;
     if (this.current.workers > 1) {
       registerProcessMetrics(this.registry, 'supervisor');
+      // Loaded only here: forking workers and sharing TLS ticket keys among them pulls in more of Node.
+      const { WorkerPool } = await import('./worker-pool.ts');
       this.workers = new WorkerPool(this.log);
     } else {
       this.workers = new LocalWorkers(this.log);
@@ -86,6 +93,26 @@ export class Supervisor implements AdminView {
 
   adminAddress(): string {
     return formatAddress(this.current.admin.listen);
+  }
+
+  /** SIGHUP: logrotate moved the log file away; every process writes to a new one of the same name. */
+  async reopenLogs(): Promise<void> {
+    reopenLogFile(this.log);
+    await this.workers.adjustLog(this.current.log.level, true);
+  }
+
+  /** SIGTTIN (+1) and SIGTTOU (-1), as nutcracker: the log level one step more or less verbose, in every process, until the next such signal. */
+  async shiftLogLevel(step: 1 | -1, signal: string): Promise<void> {
+    const from = this.current.log.level;
+    const to = shiftedLevel(from, step);
+    const say = () => this.log.info({ signal, from, to }, 'log level changed');
+    // Logged at the more verbose of the two levels, so the line shows under the one that lets it through.
+    if (step < 0) say();
+    this.levelOverride = to;
+    this.current.log.level = to;
+    this.log.level = to;
+    if (step > 0) say();
+    await this.workers.adjustLog(to, false);
   }
 
   /** Coalesces: reloads asked for while one runs collapse into one more. */
@@ -132,6 +159,7 @@ export class Supervisor implements AdminView {
       return;
     }
     const previous = this.current;
+    this.effectiveLogLevel(next);
     if ((previous.workers > 1) !== (next.workers > 1)) {
       this.log.warn({ from: previous.workers, to: next.workers }, 'switching between one and several workers takes effect on restart');
       next.workers = previous.workers;
@@ -145,7 +173,7 @@ export class Supervisor implements AdminView {
       return;
     }
     this.current = next;
-    this.applyLogLevel();
+    this.log.level = next.log.level;
     this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
     reloads('ok').inc();
     this.lastReload = { result: 'ok', trigger, at: new Date().toISOString() };
@@ -205,9 +233,9 @@ export class Supervisor implements AdminView {
     return this.options.load(this.options.file);
   }
 
-  private applyLogLevel(): void {
-    this.log.level = this.options.logLevelOverride ?? this.current.log.level;
-    this.current.log.level = this.log.level as LogLevel;
+  /** The level a config runs at (what /config shows and workers get): the override's, if any. */
+  private effectiveLogLevel(config: PaddaConfig): void {
+    config.log.level = this.levelOverride ?? config.log.level;
   }
 
   // AdminView

@@ -1,4 +1,4 @@
-import { createLogger, type LogLevel } from '../log.ts';
+import { createLogger, reopenLogFile, type LogLevel } from '../log.ts';
 import type { FromWorker, ToWorker } from './ipc.ts';
 import { LocalWorkers } from './local-workers.ts';
 import type { PreparedApply } from './runtime.ts';
@@ -9,7 +9,7 @@ import type { PreparedApply } from './runtime.ts';
  * supervisor goes away, so no worker outlives its supervisor.
  */
 const id = process.env.PADDA_WORKER_ID ?? '0';
-const log = createLogger((process.env.PADDA_LOG_LEVEL as LogLevel | undefined) ?? 'info', { worker: Number(id) });
+const log = createLogger((process.env.PADDA_LOG_LEVEL as LogLevel | undefined) ?? 'info', { worker: Number(id) }, process.env.PADDA_LOG_FILE || undefined);
 const local = new LocalWorkers(log, `worker-${id}`);
 let prepared: PreparedApply | null = null;
 let stopping: Promise<void> | null = null;
@@ -59,6 +59,11 @@ process.on('message', (message: ToWorker) => {
       });
     case 'claim':
       return answer(message.id, () => local.claim(message.address));
+    case 'log':
+      return answer(message.id, async () => {
+        log.level = message.level;
+        if (message.reopen) reopenLogFile(log);
+      });
     case 'collect':
       local.collect().then(([report]) => send({ type: 'report', id: message.id, report: report! }));
       return;

@@ -1,14 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { PaddaConfig } from '../config/schema.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, LogLevel } from '../log.ts';
 import { formatAddress } from '../net/address.ts';
 import { newTicketSecret, TICKET_SECRET_ENV } from '../tls/ticket-keys.ts';
+import { siblingEntry } from './entry-url.ts';
 import type { FromWorker, ToWorker } from './ipc.ts';
 import { probePort } from './port-probe.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
 import type { PreparedApply } from './runtime.ts';
 
-const WORKER_ENTRY = new URL('./worker-main.ts', import.meta.url);
+const WORKER_ENTRY = siblingEntry('worker-main', import.meta.url);
 const COLLECT_TIMEOUT_MS = 2_000;
 const RESTART_MIN_MS = 250;
 const RESTART_MAX_MS = 30_000;
@@ -81,6 +82,10 @@ export class WorkerPool implements WorkerSet {
   async collect(): Promise<ProcessReport[]> {
     const replies = await Promise.all(this.slots.map((slot) => this.request(slot, (id) => ({ type: 'collect', id }), COLLECT_TIMEOUT_MS)));
     return replies.flatMap((reply) => (reply?.message.type === 'report' ? [reply.message.report] : []));
+  }
+
+  async adjustLog(level: LogLevel, reopen: boolean): Promise<void> {
+    await this.all(this.slots, (id) => ({ type: 'log', id, level, reopen }));
   }
 
   async shutdown(): Promise<void> {
