@@ -23,6 +23,9 @@ const PEERS: ReadonlyArray<{ program: string; debianPackage: string; why: string
   { program: 'promtool', debianPackage: 'prometheus', why: "Prometheus's own /metrics parser" },
   { program: 'openssl', debianPackage: 'openssl', why: 'test certificates' },
   { program: 'curl', debianPackage: 'curl', why: 'an HTTP client to compare with' },
+  { program: 'mariadbd', debianPackage: 'mariadb-server', why: "the health adapter's mysql checks" },
+  { program: 'mariadb-install-db', debianPackage: 'mariadb-server', why: "a fresh MariaDB data directory for them" },
+  { program: 'python3', debianPackage: 'python3', why: 'a port whose connects hang' },
 ];
 
 /** Daemons live in sbin, which a normal user's PATH lacks; the tests look there too (see package.json). */

@@ -14,6 +14,7 @@ const DEFINITIONS = new Map<string, () => Promise<ModeDefinition<any>>>([
   ['shard-router', async () => (await import('./shard-router/index.ts')).shardRouterMode],
   ['split', async () => (await import('./split/index.ts')).splitMode],
   ['scatter-gather', async () => (await import('./scatter-gather/index.ts')).scatterGatherMode],
+  ['health', async () => (await import('./health/index.ts')).healthMode],
 ]);
 
 export const MODE_NAMES: readonly string[] = [...DEFINITIONS.keys()];

@@ -265,5 +265,8 @@ export class Supervisor implements AdminView {
   ownMetrics() {
     return this.registry.snapshot();
   }
+  listenerConfigs() {
+    return this.current.listeners;
+  }
 }
 
