@@ -15,11 +15,6 @@ export interface ListenerOptions {
    * is EADDRINUSE instead of silently taking part of the connections.
    */
   reusePort?: boolean;
-  /**
-   * Connections accepted before `open()` are held, not handed to the handler:
-   * a reload binds its new sockets first and only swaps when all of them bound.
-   */
-  held?: boolean;
   /** Don't bind until `claim()`: the supervisor found the port taken and retries it itself. */
   waitFor?: string;
 }
@@ -44,7 +39,6 @@ export class Listener {
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private retry = true;
-  private held: net.Socket[] | null;
   private waiting: boolean;
 
   constructor(address: Address, handler: ModeHandler, log: Logger, options: ListenerOptions = {}) {
@@ -53,11 +47,10 @@ export class Listener {
     this.log = log;
     this.backlog = options.backlog ?? 1024;
     this.reusePort = options.reusePort ?? false;
-    this.held = options.held ? [] : null;
     this.waiting = options.waitFor !== undefined;
     if (options.waitFor !== undefined) this.bindError = options.waitFor;
     // Half-open: a client's FIN must not close our write side before the answer is out.
-    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accepted(socket));
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.handler.accept(socket));
     this.server.on('error', (error) => this.bindFailed(error as NodeJS.ErrnoException));
     this.server.maxConnections = Number.MAX_SAFE_INTEGER;
   }
@@ -93,32 +86,14 @@ export class Listener {
     return this.bind();
   }
 
-  /** Hands the connections held since binding to the handler, and every later one as it comes. */
-  open(): void {
-    const held = this.held;
-    this.held = null;
-    for (const socket of held ?? []) {
-      socket.removeListener('error', ignore);
-      if (!socket.destroyed) this.handler.accept(socket);
-    }
-  }
-
   /** Stops accepting; connections already accepted stay with their handler, which drains them. */
   close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const socket of this.held ?? []) socket.destroy();
-    this.held = null;
     // Not awaiting server.close's callback: it comes once every accepted connection has ended, and
     // keep-alive connections end only when the handler drains them, which its caller does after this.
     if (this.server.listening) this.server.close();
     return Promise.resolve();
-  }
-
-  private accepted(socket: net.Socket): void {
-    if (this.held === null) return this.handler.accept(socket);
-    socket.on('error', ignore);
-    this.held.push(socket);
   }
 
   private listen(): void {
@@ -163,5 +138,3 @@ export class Listener {
     });
   }
 }
-
-function ignore(): void {}

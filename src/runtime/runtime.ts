@@ -30,7 +30,12 @@ export interface PrepareOptions {
   taken?: Readonly<Record<string, string>>;
 }
 
-/** A config made ready to swap in: new handlers built and started, new sockets bound and holding connections. */
+/**
+ * A config made ready to swap in: new handlers built and started, new sockets
+ * bound. A new socket serves its new handler at once (the handler may be
+ * needed to start another: a health check of a new listener), and an abort
+ * closes it with its connections.
+ */
 export interface PreparedApply {
   commit(): Promise<void>;
   abort(): Promise<void>;
@@ -57,8 +62,8 @@ interface Change {
 /**
  * The listeners of one process. Moving to a new config happens in two steps
  * so a reload is all or nothing: `prepare` builds and starts every changed
- * handler and binds every new socket (holding the connections it accepts),
- * then `commit` swaps them in, or `abort` throws them away. An unchanged
+ * handler and binds every new socket, then `commit` swaps them in, or `abort`
+ * throws them away. An unchanged
  * listener keeps its socket, handler and connections; a changed one gets its
  * new handler on the same socket (a socket stays with its address, even
  * across a rename), and the old handler drains.
@@ -139,7 +144,7 @@ export class Runtime {
   /**
    * Gives a change a socket: the running one at the same address if that
    * listener is being changed, renamed or removed (so the port never stops
-   * accepting), otherwise a new one bound now, holding its connections until commit.
+   * accepting), otherwise a new one bound now.
    */
   private async attachSocket(change: Change, kept: ReadonlySet<string>, options: PrepareOptions): Promise<void> {
     const address = formatAddress(change.config.listen);
@@ -153,7 +158,6 @@ export class Runtime {
     change.listener = new Listener(change.config.listen, change.handler, this.log.child({ listener: change.name, mode: change.config.mode }), {
       backlog: backlogOf(change.config),
       reusePort: this.reusePort,
-      held: true,
       ...(taken !== undefined ? { waitFor: taken } : {}),
     });
     await change.listener.bind(!options.strict);
@@ -169,7 +173,6 @@ export class Runtime {
       const listener = change.listener!;
       if (!change.fresh) replaced.set(listener, listener.handler);
       listener.handler = change.handler;
-      listener.open();
       this.running.set(change.name, { key: change.key, config: change.config, listener, startError: change.startError });
     }
     for (const name of before.keys()) if (!(name in config.listeners)) this.running.delete(name);
