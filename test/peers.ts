@@ -26,6 +26,7 @@ const PEERS: ReadonlyArray<{ program: string; debianPackage: string; why: string
   { program: 'mariadbd', debianPackage: 'mariadb-server', why: "the health adapter's mysql checks" },
   { program: 'mariadb-install-db', debianPackage: 'mariadb-server', why: "a fresh MariaDB data directory for them" },
   { program: 'python3', debianPackage: 'python3', why: 'a port whose connects hang' },
+  { program: 'chromium', debianPackage: 'chromium', why: 'a headless browser that looks at the status page' },
 ];
 
 /** Daemons live in sbin, which a normal user's PATH lacks; the tests look there too (see package.json). */

@@ -11,7 +11,8 @@ export interface AdminAnswer {
   headers?: Record<string, string>;
 }
 
-export type AdminRoute = (method: string, path: string) => Promise<AdminAnswer>;
+/** `path` and `query` are the request target's, split at the first "?". */
+export type AdminRoute = (method: string, path: string, query: string) => Promise<AdminAnswer>;
 
 const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 /** Probes and scrapes reuse a connection within seconds; an idle one closes after this (node:http's keepAliveTimeout). */
@@ -77,7 +78,8 @@ function serve(socket: net.Socket, route: AdminRoute): void {
 
 async function answer(head: MessageHead, route: AdminRoute): Promise<AdminAnswer> {
   if (head.contentLength > 0 || head.chunked) return { status: 413, type: 'text/plain', body: 'admin requests take no body\n' };
-  return route(head.method, head.target.split('?')[0]!);
+  const at = head.target.indexOf('?');
+  return at < 0 ? route(head.method, head.target, '') : route(head.method, head.target.slice(0, at), head.target.slice(at + 1));
 }
 
 function finish(socket: net.Socket, reply: AdminAnswer, method: string, close: boolean): void {

@@ -7,6 +7,7 @@ import type { ProcessReport } from '../runtime/process-report.ts';
 import { AdminHttp, type AdminAnswer } from './admin-http.ts';
 import { BackendStatsCollector } from './backend-stats/collector.ts';
 import { statsPools } from './backend-stats/pools.ts';
+import { StatusPage } from './status-page/status-page.ts';
 import { listenerStats, mergeReports, readiness } from './report.ts';
 
 /** What the admin server asks of the daemon; the supervisor implements it. */
@@ -35,13 +36,14 @@ export class AdminServer {
   private readonly view: AdminView;
   private readonly log: Logger;
   private readonly backendStats: BackendStatsCollector;
+  private readonly statusPage = new StatusPage();
 
   constructor(view: AdminView, log: Logger) {
     this.view = view;
     this.log = log;
     this.backendStats = new BackendStatsCollector(() => statsPools(view.listenerConfigs()), log);
-    this.server = new AdminHttp((method, path) =>
-      this.route(method, path).catch((error: Error) => {
+    this.server = new AdminHttp((method, path, query) =>
+      this.route(method, path, query).catch((error: Error) => {
         this.log.error({ err: error.message, path }, 'admin request failed');
         return text(500, 'internal error\n');
       }),
@@ -57,7 +59,7 @@ export class AdminServer {
     return this.server.close();
   }
 
-  private async route(method: string, path: string): Promise<AdminAnswer> {
+  private async route(method: string, path: string, query: string): Promise<AdminAnswer> {
     if (method !== 'GET' && method !== 'HEAD') return { ...text(405, 'method not allowed\n'), headers: { allow: 'GET, HEAD' } };
     switch (path) {
       case '/healthz':
@@ -76,8 +78,12 @@ export class AdminServer {
         const reports = await this.view.collect();
         return json({ ...this.view.daemon(), listeners: listenerStats(reports, mergeReports(reports)) });
       }
-      case '/':
-        return text(200, `padda admin\n${ROUTES.join('\n')}\n`);
+      case '/': {
+        const [reports, backends] = await Promise.all([this.view.collect(), this.backendStats.collect()]);
+        const page = this.statusPage.render({ reports, extraSeries: backends, daemon: this.view.daemon() }, new URLSearchParams(query));
+        // No script, no external asset: the policy makes sure of it, and of nothing a name could smuggle in.
+        return { status: 200, type: 'text/html; charset=utf-8', body: page, headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } };
+      }
       default:
         return text(404, `not found; try ${ROUTES.join(' ')}\n`);
     }
