@@ -184,8 +184,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'schema': {
-      const [{ z }, { configSchema }] = await Promise.all([import('zod'), import('./cli/config.ts')]);
-      return void process.stdout.write(JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n');
+      const [{ configJsonSchema }, { configSchema }] = await Promise.all([import('./config/json-schema.ts'), import('./cli/config.ts')]);
+      return void process.stdout.write(JSON.stringify(configJsonSchema(configSchema), null, 2) + '\n');
     }
     case 'version':
       return void process.stdout.write(`padda ${VERSION}\n`);
