@@ -36,3 +36,18 @@ for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml'))) {
     }
   });
 }
+
+test('deploy/: a Deployment an HPA scales sets no replicas, and one a PDB protects spreads over nodes and zones', () => {
+  for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml'))) {
+    const manifests = parseAllDocuments(fs.readFileSync(new URL(file, DIR), 'utf8')).map((doc) => doc.toJS() as Manifest);
+    const scaled = new Set(manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler').map((m) => m.spec!.scaleTargetRef.name as string));
+    const protectedApps = new Set(manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => m.spec!.selector.matchLabels.app as string));
+    for (const deployment of manifests.filter((m) => m.kind === 'Deployment')) {
+      const name = deployment.metadata!.name!;
+      if (scaled.has(name)) assert.equal(deployment.spec!.replicas, undefined, `${file}: ${name} has replicas beside its HPA`);
+      if (!protectedApps.has(deployment.spec!.selector.matchLabels.app)) continue;
+      const keys = (deployment.spec!.template.spec.topologySpreadConstraints ?? []).map((c: { topologyKey: string }) => c.topologyKey).sort();
+      assert.deepEqual(keys, ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'], `${file}: ${name} is not spread, so its PDB may mean nothing`);
+    }
+  }
+});
