@@ -1,9 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { classify } from '../../http/errors.ts';
-import type { Replica } from '../../http/replica.ts';
-import type { ResponseHeaders } from '../../http/response-head.ts';
-import { valueAt } from './merge/json-path.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
 import type { LeafCall } from './leaf-call.ts';
+import { undiciFailure, type LeafOrigin } from './leaf-origin.ts';
+import { valueAt } from './merge/json-path.ts';
+
+/** Response headers as undici parses them: lower-case names, repeated ones as arrays. */
+type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 type Controller = Dispatcher.DispatchController;
 
@@ -22,7 +24,7 @@ class LeafCancelled extends Error {
  */
 export class LeafAttempt implements Dispatcher.DispatchHandler {
   readonly call: LeafCall;
-  readonly replica: Replica;
+  readonly replica: Replica<LeafOrigin>;
   readonly hedge: boolean;
   readonly started: number;
   private controller: Controller | null = null;
@@ -31,7 +33,7 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private settled = false;
 
-  constructor(call: LeafCall, replica: Replica, hedge: boolean, started: number) {
+  constructor(call: LeafCall, replica: Replica<LeafOrigin>, hedge: boolean, started: number) {
     this.call = call;
     this.replica = replica;
     this.hedge = hedge;
@@ -112,7 +114,7 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller | null, error: Error): void {
     if (this.settled) return;
-    const failure = classify(error);
+    const failure = undiciFailure(error);
     this.replica.origin.failed(failure.reason, error);
     this.finish(failure.reason);
     this.call.failed(this, failure.reason);

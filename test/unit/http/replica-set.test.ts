@@ -8,21 +8,23 @@ import http from 'node:http';
 import type net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOriginAddress, type OriginAddress } from '../../../src/http/origin-address.ts';
-import type { ReplicaSetConfig } from '../../../src/http/replica-options.ts';
-import { ReplicaSet } from '../../../src/http/replica-set.ts';
+import { Origin, type OriginSettings } from '../../../src/http/upstream/origin.ts';
+import { parseOriginAddress, type OriginAddress } from '../../../src/http/upstream/origin-address.ts';
+import type { ReplicaSetConfig } from '../../../src/http/upstream/replica-options.ts';
+import { ReplicaSet } from '../../../src/http/upstream/replica-set.ts';
 import { createLogger } from '../../../src/log.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
 
-const POOL = { connections: 4, pipelining: 1, keepalive_timeout: 4000, failure_limit: 0, eject_time: 0 };
+const SETTINGS: OriginSettings = { connections: 4, queue: 16, idleTimeout: 4000, connectTimeout: 500, failureLimit: 0, ejectTime: 0 };
 const context = () => ({ listener: 'test', log: createLogger('silent'), registry: new Registry() });
 const addresses = (...labels: string[]) => labels.map((l) => parseOriginAddress(l) as OriginAddress);
 const config = (over: Partial<ReplicaSetConfig> = {}): ReplicaSetConfig => ({
   eject: { failures: 3, time: 200, on_5xx: true }, dns_refresh: 0, ...over,
 });
-const sets: ReplicaSet[] = [];
-function replicaSet(labels: string[], over: Partial<ReplicaSetConfig> = {}, resolve?: (host: string) => Promise<string[]>): ReplicaSet {
-  const set = new ReplicaSet('s', addresses(...labels), config(over), { pool: POOL, connectTimeout: 500 }, context(), resolve);
+const sets: ReplicaSet<Origin>[] = [];
+function replicaSet(labels: string[], over: Partial<ReplicaSetConfig> = {}, resolve?: (host: string) => Promise<string[]>): ReplicaSet<Origin> {
+  const log = createLogger('silent');
+  const set = new ReplicaSet('s', addresses(...labels), config(over), (address) => new Origin(address, SETTINGS, log), context(), resolve);
   sets.push(set);
   return set;
 }

@@ -1,12 +1,12 @@
 /** Shard-router keys: nginx variables read the bytes nginx's do, absent ones are told apart, bad templates are refused. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProxiedRequest } from '../../../src/http/request-head.ts';
-import { compileKey, type KeyTemplate } from '../../../src/modes/shard-router/key-template.ts';
+import { compileKey, type KeyedRequest, type KeyTemplate } from '../../../src/modes/shard-router/key-template.ts';
 import { nginxUri } from '../../../src/modes/shard-router/nginx-uri.ts';
+import { standInRequest } from '../../support/http-request.ts';
 
-function request(url: string, headers: Record<string, string | string[]> = {}, address = '::ffff:10.1.2.3'): ProxiedRequest {
-  return { url, headers, socket: { remoteAddress: address } } as unknown as ProxiedRequest;
+function request(url: string, headers: Record<string, string | string[]> = {}, address = '10.1.2.3'): KeyedRequest {
+  return standInRequest(url, headers, address);
 }
 const key = (text: string) => compileKey(text) as KeyTemplate;
 

@@ -1,9 +1,23 @@
-import type { Logger } from '../log.ts';
-import type { Counter, Gauge } from '../metrics/registry.ts';
-import { Origin } from './origin.ts';
+import type { Logger } from '../../log.ts';
+import type { Counter, Gauge } from '../../metrics/registry.ts';
 import type { OriginAddress } from './origin-address.ts';
-import type { PoolConfig } from './options.ts';
 import type { EjectConfig, HealthConfig } from './replica-options.ts';
+
+/**
+ * What a replica sends its requests through: padda's own connection pool
+ * (origin.ts) for the proxying modes, an undici pool for scatter/gather's
+ * leaf calls. Replaced whole when DNS gives the replica a new address.
+ */
+export interface ReplicaOrigin {
+  /** The Host header for it when the client's is not preserved. */
+  readonly host: string;
+  /** Logs a failure (throttled). */
+  failed(reason: string, error: Error | null): void;
+  stats(): Record<string, unknown>;
+  /** Closes once its requests are done. */
+  close(): Promise<void>;
+  destroy(): void;
+}
 
 /**
  * A release reason that leaves the replica's health alone, for outcomes the
@@ -15,11 +29,11 @@ export const NOT_JUDGED = 'not_judged';
 /** Outcomes that say nothing about the replica: the client left, padda is reloading, or the caller said so. */
 const NEUTRAL = new Set(['client_closed', 'listener_reloading', NOT_JUDGED]);
 
-export interface ReplicaWiring {
+export interface ReplicaWiring<O extends ReplicaOrigin> {
   eject: EjectConfig;
   health: HealthConfig | undefined;
-  pool: PoolConfig;
-  connectTimeout: number;
+  /** Makes the replica's origin for an address (again after a DNS change). */
+  connect(address: OriginAddress): O;
   log: Logger;
   up: Gauge;
   ejections: Counter;
@@ -28,20 +42,20 @@ export interface ReplicaWiring {
 }
 
 /**
- * One replica of a replica set: an Origin (undici pool) plus what balancing
+ * One replica of a replica set: its origin (a connection pool) plus what balancing
  * and health need — requests in flight, consecutive failures, whether it is
  * ejected (passive) or failing its checks (active). Transitions are explicit
  * and timer-driven, so the set can keep a list of available replicas and
  * the hot path never reads the clock.
  */
-export class Replica {
+export class Replica<O extends ReplicaOrigin = ReplicaOrigin> {
   readonly label: string;
   readonly address: OriginAddress;
   /** Where requests go. Replaced when DNS gives the host a new address; the old one finishes its requests. */
-  origin: Origin;
+  origin: O;
   /** Requests picked for this replica and not released yet: the load power-of-two-choices compares. */
   inFlight = 0;
-  private readonly wiring: ReplicaWiring;
+  private readonly wiring: ReplicaWiring<O>;
   private failures = 0;
   private ejected = false;
   private ejectTimer: NodeJS.Timeout | null = null;
@@ -49,11 +63,11 @@ export class Replica {
   private passes = 0;
   private fails = 0;
 
-  constructor(address: OriginAddress, wiring: ReplicaWiring) {
+  constructor(address: OriginAddress, wiring: ReplicaWiring<O>) {
     this.label = address.label;
     this.address = address;
     this.wiring = wiring;
-    this.origin = this.connect();
+    this.origin = wiring.connect(address);
     wiring.up.set(1);
   }
 
@@ -93,7 +107,7 @@ export class Replica {
   /** DNS gave the host another address: new connections from now on, the old pool closes once its requests finish. */
   renew(): void {
     const old = this.origin;
-    this.origin = this.connect();
+    this.origin = this.wiring.connect(this.address);
     void old.close().catch(() => {});
   }
 
@@ -105,11 +119,6 @@ export class Replica {
   stop(): void {
     if (this.ejectTimer !== null) clearTimeout(this.ejectTimer);
     this.ejectTimer = null;
-  }
-
-  private connect(): Origin {
-    // The replica set keeps health itself; the origin's own connect-failure ejection stays off.
-    return new Origin(this.address, { ...this.wiring.pool, failure_limit: 0 }, this.wiring.connectTimeout, this.wiring.log);
   }
 
   private eject(status: number, reason: string | null): void {

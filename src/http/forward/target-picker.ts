@@ -1,6 +1,5 @@
-import type { Origin } from './origin.ts';
-import type { ProxiedRequest } from './request-head.ts';
-import type { ResponseHeaders } from './response-head.ts';
+import type { HttpRequest } from '../message.ts';
+import type { Origin } from '../upstream/origin.ts';
 
 /**
  * Chooses the origin for one attempt of one request. This is the seam where
@@ -11,12 +10,12 @@ import type { ResponseHeaders } from './response-head.ts';
  *
  * The optional hooks let a picker keep per-request accounting (in-flight
  * counts for least-loaded balancing and bounded loads, passive health,
- * per-variant metrics) and decorate answers, without a closure per request:
- * a picker keeps what it decided on the request object itself. A picker
- * without them costs the exchange one property check per event.
+ * per-variant metrics), see the bodies go by (a mirror copies the request
+ * body, a comparison digests the answer) and add answer fields, without a
+ * closure per request: a picker keeps what it decided in `request.route`.
  */
 export interface TargetPicker {
-  pick(request: ProxiedRequest, attempt: number): Origin | null;
+  pick(request: HttpRequest, attempt: number): Origin | null;
   /**
    * The attempt `pick` sent to `origin` is over: exactly once for every pick
    * that returned an origin, before the next attempt's pick. `status` is the
@@ -24,17 +23,21 @@ export interface TargetPicker {
    * the answer arrived in full, otherwise why it did not (an `x-padda-error`
    * reason, or `client_closed` when the client left first).
    */
-  release?(request: ProxiedRequest, origin: Origin, status: number, reason: string | null): void;
-  /** The upstream's answer head is about to be written to the client; headers (lower-case names) may be added. Not for upgrades. */
-  respond?(request: ProxiedRequest, status: number, headers: ResponseHeaders): void;
-  /** A chunk of the upstream's answer body was written to the client. Not for upgrades. */
-  body?(request: ProxiedRequest, chunk: Buffer): void;
+  release?(request: HttpRequest, origin: Origin, status: number, reason: string | null): void;
+  /** The upstream's answer head is about to go to the client: append [name, value] pairs to `fields` to add them. Not for upgrades. */
+  respond?(request: HttpRequest, status: number, fields: string[]): void;
+  /** A chunk of the upstream's answer body went to the client. */
+  body?(request: HttpRequest, chunk: Buffer): void;
+  /** A chunk of the request body went upstream (to the origin `pick` gave). */
+  requestBody?(request: HttpRequest, chunk: Buffer): void;
+  /** The whole request body went upstream. */
+  requestEnd?(request: HttpRequest): void;
   /**
    * The exchange is over, once per request: `status` is what the client got
    * (padda's own error status included; 0 when the client left first),
    * `reason` as for release, `started` the performance.now() it began at.
    */
-  finish?(request: ProxiedRequest, status: number, reason: string | null, started: number): void;
+  finish?(request: HttpRequest, status: number, reason: string | null, started: number): void;
 }
 
 /** The sidecar's picker: its one local app, unless ejected. */
