@@ -255,6 +255,26 @@ describe('bad input', () => {
     });
   }
 
+  test('lenient edges are refused: HTTP/2.0 or double spaces in a request line, a Host with / or @ (400), gzip, chunked (501)', async () => {
+    const before = app.arrivals.length;
+    for (const [attack, status, reason] of [
+      ['GET / HTTP/2.0\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET  /echo HTTP/1.1\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET /echo  HTTP/1.1\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET /echo HTTP/1.1\r\nHost: app.example/admin\r\n\r\n', 400, 'bad_host'],
+      ['GET /echo HTTP/1.1\r\nHost: user@app.example\r\n\r\n', 400, 'bad_host'],
+      // RFC 9112 §6.1 (nginx answers the same): padda does not decode gzip, and must not drop it either.
+      ['POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 501, 'unsupported_transfer_coding'],
+    ] as const) {
+      const { text, closed } = await rawExchange(proxy, attack);
+      const response = parseResponse(text);
+      assert.equal(response.status, status, JSON.stringify(attack));
+      assert.equal(response.headers['x-padda-error'], reason, JSON.stringify(attack));
+      assert.ok(closed, 'the connection is closed after the refusal');
+    }
+    assert.equal(app.arrivals.length, before, 'nothing reached the app');
+  });
+
   test('two Host lines get 400, as RFC 9112 §3.2 and nginx say, on a request or an upgrade; nothing reaches the app', async () => {
     const before = app.arrivals.length;
     for (const extra of ['', 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n']) {

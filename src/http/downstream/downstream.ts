@@ -32,12 +32,18 @@ const IDLE_GRACE_MS = 1000;
 /** After the grace, connections that are idle are closed this often. */
 const DRAIN_SWEEP_MS = 100;
 
-/** What padda keeps per HTTP/2 connection: who the client is, and its streams in the current second. */
+/** What padda keeps per HTTP/2 connection: its socket, who the client is, and its streams in the current second. */
 interface SessionState {
+  socket: net.Socket;
   client: ClientConnection;
   second: number;
   streams: number;
+  /** It was told to go away: its new streams are refused until its socket is cut. */
+  refusing: boolean;
 }
+
+/** A connection closed for opening streams too fast gets this long to take its GOAWAY, then its socket is cut. */
+const GOAWAY_GRACE_MS = 100;
 
 /**
  * The client side of every HTTP mode: HTTP/1.1 on raw sockets (one
@@ -60,6 +66,8 @@ export class Downstream implements Http1Settings {
   private readonly h2: http2.Http2Server | null;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly streamsPerSecond: number;
+  /** The socket being handed to the HTTP/2 server, for its 'session' event. */
+  private accepting: net.Socket | null = null;
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(handler: RequestHandler, metrics: ListenerMetrics, options: DownstreamOptions) {
@@ -77,7 +85,9 @@ export class Downstream implements Http1Settings {
   accept(socket: net.Socket): void {
     this.connections.add(socket);
     if (this.h2 !== null && (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
+      this.accepting = socket;
       this.h2.emit('connection', socket);
+      this.accepting = null;
       return;
     }
     socket.setNoDelay(true);
@@ -122,7 +132,8 @@ export class Downstream implements Http1Settings {
     const states = new WeakMap<http2.Http2Session, SessionState>();
     server.on('session', (session: http2.ServerHttp2Session) => {
       this.sessions.add(session);
-      states.set(session, { client: describeClient(session.socket as net.Socket), second: 0, streams: 0 });
+      const socket = this.accepting!;
+      states.set(session, { socket, client: describeClient(socket), second: 0, streams: 0, refusing: false });
       session.once('close', () => this.sessions.delete(session));
       if (this.draining) session.close();
       // An idle HTTP/2 connection is closed gracefully, like an idle HTTP/1 keep-alive one.
@@ -131,11 +142,10 @@ export class Downstream implements Http1Settings {
     server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
       const session = stream.session!;
       const state = states.get(session)!;
-      if (this.tooFast(state)) {
-        // Rapid reset (CVE-2023-44487): a client opening streams faster than any page needs loses its connection.
-        this.metrics.error('http2_stream_rate');
-        session.goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
-        session.destroy();
+      if (state.refusing || this.tooFast(state)) {
+        if (!state.refusing) this.goAway(session, state);
+        stream.on('error', ignore);
+        stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
         return;
       }
       new Http2Stream(stream, this).serve(headers, state.client, this.handler);
@@ -143,6 +153,22 @@ export class Downstream implements Http1Settings {
     // Errors of one session or stream concern its client alone.
     server.on('sessionError', () => this.metrics.error('http2_session_error'));
     return server;
+  }
+
+  /**
+   * Rapid reset (CVE-2023-44487): a client opening streams faster than any
+   * page needs loses its connection: GOAWAY (ENHANCE_YOUR_CALM), then the
+   * socket is cut, since node would end it only once the client has read
+   * everything it is owed, which a flooding client may never do.
+   */
+  private goAway(session: http2.Http2Session, state: SessionState): void {
+    state.refusing = true;
+    this.metrics.error('http2_stream_rate');
+    session.goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    setTimeout(() => {
+      session.destroy();
+      state.socket.destroy();
+    }, GOAWAY_GRACE_MS).unref();
   }
 
   /** Counts a new stream against its connection's budget for the current second. */
@@ -155,3 +181,5 @@ export class Downstream implements Http1Settings {
     return ++rate.streams > this.streamsPerSecond;
   }
 }
+
+function ignore(): void {}
