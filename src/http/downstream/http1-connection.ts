@@ -287,7 +287,11 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     if (delivery === UNTIL_CLOSE || this.phase === BODY) this.closeAfter = true;
     this.delivery = delivery;
     this.headersSent = true;
-    this.socket.write(http1ResponseHead(head, extra, delivery, this.closeAfter || this.settings.draining, this.keepAliveField()));
+    // The head and the body that usually arrives with it go out in one write (node:http corks its responses the same way).
+    const socket = this.socket;
+    socket.cork();
+    process.nextTick(uncork, socket);
+    socket.write(http1ResponseHead(head, extra, delivery, this.closeAfter || this.settings.draining, this.keepAliveField()));
     return true;
   }
 
@@ -477,3 +481,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 }
 
 function noop(): void {}
+
+function uncork(socket: net.Socket): void {
+  socket.uncork();
+}

@@ -175,16 +175,22 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     this.phase = SENDING;
     const host = upstreamHost(this.request, this.authority, this.origin!.host, this.proxy.options.preserveHost);
     const bytes = upstreamHead(this.request, this.path, this.authority, host, this.requestId, this.clientRequestId, this.chunkedBody, this.upgrading);
-    const socket = connection.socket;
-    socket.cork();
-    connection.write(bytes);
     const held = this.held;
-    this.held = [];
-    this.heldBytes = 0;
     let more = true;
-    for (const chunk of held) more = this.writeBody(chunk);
-    if (this.bodyEnded) this.endBody();
-    socket.uncork();
+    if (held.length === 0) {
+      // The common GET: one write, no cork.
+      more = connection.write(bytes);
+      if (this.bodyEnded) this.endBody();
+    } else {
+      const socket = connection.socket;
+      socket.cork();
+      connection.write(bytes);
+      this.held = [];
+      this.heldBytes = 0;
+      for (const chunk of held) more = this.writeBody(chunk);
+      if (this.bodyEnded) this.endBody();
+      socket.uncork();
+    }
     if (!this.bodyEnded) {
       this.arm(Infinity);
       if (more && this.sourcePaused) this.resumeSource();
