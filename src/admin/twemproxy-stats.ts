@@ -80,8 +80,8 @@ export function twemproxyStats(merged: readonly FamilySnapshot[], view: Pick<Twe
       const s = { listener, server };
       const requests = sum('padda_server_requests_total', s);
       pool[name] = {
-        server_eof: sum('padda_server_errors_total', { ...s, reason: 'reset' }),
-        server_err: sum('padda_server_errors_total', s) - sum('padda_server_errors_total', { ...s, reason: 'reset' }) - sum('padda_server_errors_total', { ...s, reason: 'timeout' }),
+        server_eof: sum('padda_server_errors_total', { ...s, reason: 'eof' }),
+        server_err: sum('padda_server_errors_total', s) - sum('padda_server_errors_total', { ...s, reason: 'eof' }) - sum('padda_server_errors_total', { ...s, reason: 'timeout' }),
         server_timedout: sum('padda_server_errors_total', { ...s, reason: 'timeout' }),
         server_connections: sum('padda_server_connections', s),
         server_ejected_at: sum('padda_server_ejected_at_microseconds', s),

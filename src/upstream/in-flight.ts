@@ -1,3 +1,4 @@
+import type { UpstreamError } from './errors.ts';
 import type { Fifo } from './fifo.ts';
 
 /** A request a server connection owes an answer to. */
@@ -7,7 +8,7 @@ export interface InFlight {
   /** The reply's bytes; the connection never reuses the buffer, so it may be kept. */
   reply(bytes: Buffer): void;
   /** The server cannot answer it: timeout, reset, refused, protocol error. */
-  fail(reason: string): void;
+  fail(error: UpstreamError): void;
   /**
    * Nobody will read the reply (its client is gone): a framer may skip the
    * reply's bytes instead of assembling them, so a vanished client's large

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Fifo } from './fifo.ts';
 import { scheduleFlush, type Flushable } from './flush-scheduler.ts';
+import { classifySocketError, ConnectionClosedError, ConnectTimeoutError, HandshakeRefusedError, UpstreamProtocolError, type UpstreamError } from './errors.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
 import type { ServerSpec } from './server-spec.ts';
 import { writeBatch } from './write-batch.ts';
@@ -12,7 +13,7 @@ export interface ConnectionEvents {
   /** A request was answered: the server is healthy. */
   succeeded(): void;
   /** Connecting failed, the connection broke, or a request timed out; `requests` in flight failed with it. */
-  failed(reason: string, requests: number): void;
+  failed(error: UpstreamError, requests: number): void;
   /** The write buffer drained below the congestion mark. */
   drained(): void;
 }
@@ -106,14 +107,14 @@ export class ServerConnection<T extends InFlight> implements Flushable {
       : net.connect({ host: server.host, port: server.port, noDelay: true, keepAlive: this.options.tcpKeepalive });
     this.socket = socket;
     if (this.options.timeout > 0) {
-      this.connectTimer = setTimeout(() => this.reset(`connect to ${server.label} timed out`), this.options.timeout);
+      this.connectTimer = setTimeout(() => this.reset(new ConnectTimeoutError(server.label, `connect timed out after ${this.options.timeout} ms`)), this.options.timeout);
     }
     socket.once('connect', () => this.opened());
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('drain', () => this.events.drained());
-    socket.on('error', (error: NodeJS.ErrnoException) => this.reset(`${server.label}: ${error.code ?? error.message}`));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.reset(classifySocketError(error, server.label)));
     socket.on('close', () => {
-      if (this.socket === socket) this.reset(`${server.label}: connection closed by server`);
+      if (this.socket === socket) this.reset(new ConnectionClosedError(server.label, 'connection closed by server'));
     });
   }
 
@@ -138,9 +139,10 @@ export class ServerConnection<T extends InFlight> implements Flushable {
    * on their way can no longer be matched, so nothing on this connection is
    * trusted after a timeout or a protocol error — the twemproxy rule.
    * An idle connection the server closed (its `timeout` setting) is not a
-   * failure of the server, nor is a close padda asked for.
+   * failure of the server, nor is a close padda asked for (an error that is
+   * not `judged`).
    */
-  reset(reason: string, failure = true): void {
+  reset(error: UpstreamError): void {
     const socket = this.socket;
     if (socket === null) return;
     const wasIdle = this.open && this.queue.length === 0 && this.outgoing.length === 0;
@@ -155,8 +157,8 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     this.closedSent += socket.bytesWritten;
     this.closedReceived += socket.bytesRead;
     const failed = this.queue.drainAll();
-    for (const request of failed) request.fail(reason);
-    if (failure && !wasIdle) this.events.failed(reason, failed.length);
+    for (const request of failed) request.fail(error);
+    if (error.judged && !wasIdle) this.events.failed(error, failed.length);
   }
 
   private opened(): void {
@@ -165,7 +167,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     this.open = true;
     const socket = this.socket;
     const refuse = (reason: string) => {
-      if (this.socket === socket) this.reset(`${this.server.label}: ${reason}`);
+      if (this.socket === socket) this.reset(new HandshakeRefusedError(this.server.label, reason));
     };
     const handshake = this.options.handshake?.(refuse) ?? [];
     if (handshake.length > 0) {
@@ -186,7 +188,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     const before = this.queue.length;
     const error = this.framer.feed(chunk, this.queue);
     if (error !== null) {
-      this.reset(`${this.server.label}: ${error}`);
+      this.reset(new UpstreamProtocolError(this.server.label, error));
       return;
     }
     if (this.queue.length < before) this.events.succeeded();

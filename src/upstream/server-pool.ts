@@ -1,6 +1,8 @@
 import type { Logger } from '../log.ts';
 import type { Registry } from '../metrics/registry.ts';
+import { ConnectionClosingError, ReplyTimeoutError, type UpstreamError } from './errors.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
+import { OutlierPolicy } from './outlier-policy.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { ServerConnection, type ConnectionOptions } from './server-connection.ts';
 import type { ServerSpec } from './server-spec.ts';
@@ -22,16 +24,17 @@ export interface ServerState<T extends InFlight> {
   readonly spec: ServerSpec;
   readonly connections: ServerConnection<T>[];
   readonly metrics: ServerMetrics;
-  failures: number;
-  ejectedUntil: number;
+  /** Passive health: twemproxy's server_failure_limit and server_retry_timeout. */
+  readonly health: OutlierPolicy;
 }
 
 /**
- * The backend servers of one listener, with twemproxy's health rules:
- * `failureLimit` consecutive failures eject a server (when `autoEject`) for
- * `retryTimeout` ms, during which its keys remap to the live servers; then it
- * is tried again, and one more run of failures ejects it again. A sweep fails
- * requests older than `timeout` and resets their connection.
+ * The backend servers of one listener, with twemproxy's health rules (the
+ * shared OutlierPolicy): `failureLimit` consecutive failures eject a server
+ * (when `autoEject`) for `retryTimeout` ms, during which its keys remap to
+ * the live servers; then it is tried again, and one more run of failures
+ * ejects it again. A sweep fails requests older than `timeout` and resets
+ * their connection.
  */
 export class ServerPool<T extends InFlight> {
   readonly servers: ServerState<T>[];
@@ -41,7 +44,6 @@ export class ServerPool<T extends InFlight> {
   private readonly congestionWaiters = new Set<() => void>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly stopCollecting: () => void;
-  private readonly restoreTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     specs: readonly ServerSpec[],
@@ -53,23 +55,30 @@ export class ServerPool<T extends InFlight> {
     this.options = options;
     this.log = context.log;
     this.onTopologyChange = onTopologyChange;
+    const rules = { failureLimit: options.autoEject ? options.failureLimit : 0, ejectTime: options.retryTimeout, trial: false };
     this.servers = specs.map((spec, index) => {
-      const state: ServerState<T> = {
-        index,
-        spec,
-        connections: [],
-        metrics: new ServerMetrics(context.registry, context.listener, spec.label),
-        failures: 0,
-        ejectedUntil: 0,
-      };
+      const metrics = new ServerMetrics(context.registry, context.listener, spec.label);
+      const health: OutlierPolicy = new OutlierPolicy(rules, {
+        ejected: () => {
+          metrics.ejected.set(1);
+          metrics.ejections.value++;
+          metrics.ejectedAt.set(health.ejectedAt * 1000);
+          this.log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
+          this.onTopologyChange();
+        },
+        rejoined: () => {
+          metrics.ejected.set(0);
+          this.log.info({ server: spec.label }, 'server back in the distribution');
+          this.onTopologyChange();
+        },
+      });
+      const state: ServerState<T> = { index, spec, connections: [], metrics, health };
       for (let i = 0; i < options.connections; i++) {
         state.connections.push(new ServerConnection(spec, framer(), options, {
-          succeeded: () => {
-            state.failures = 0;
-          },
-          failed: (reason, requests) => {
-            state.metrics.failedRequests.value += requests;
-            this.failed(state, reason);
+          succeeded: () => health.succeeded(),
+          failed: (error, requests) => {
+            metrics.failedRequests.value += requests;
+            this.failed(state, error);
           },
           drained: () => this.drained(),
         }));
@@ -109,8 +118,13 @@ export class ServerPool<T extends InFlight> {
 
   liveCount(): number {
     let live = 0;
-    for (const server of this.servers) if (server.ejectedUntil === 0) live++;
+    for (const server of this.servers) if (!server.health.ejected) live++;
     return live;
+  }
+
+  /** The first server not ejected, or -1: for commands any server can answer. */
+  anyLive(): number {
+    return this.servers.findIndex((server) => !server.health.ejected);
   }
 
   /** The connection a client uses for a server; the same client always gets the same one. */
@@ -132,31 +146,16 @@ export class ServerPool<T extends InFlight> {
   close(): void {
     this.stopCollecting();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const timer of this.restoreTimers) clearTimeout(timer);
-    for (const server of this.servers) for (const c of server.connections) c.reset('listener closed', false);
+    for (const server of this.servers) {
+      server.health.stop();
+      for (const c of server.connections) c.reset(new ConnectionClosingError(server.spec.label, 'listener closed'));
+    }
   }
 
-  private failed(state: ServerState<T>, reason: string): void {
-    state.metrics.error(classify(reason));
-    state.failures++;
-    this.log.warn({ server: state.spec.label, err: reason, failures: state.failures }, 'server failed');
-    if (!this.options.autoEject || state.ejectedUntil !== 0 || state.failures < this.options.failureLimit) return;
-    state.failures = 0;
-    state.ejectedUntil = Date.now() + this.options.retryTimeout;
-    state.metrics.ejected.set(1);
-    state.metrics.ejections.value++;
-    state.metrics.ejectedAt.set(Date.now() * 1000);
-    this.log.warn({ server: state.spec.label, retryInMs: this.options.retryTimeout }, 'server ejected');
-    this.onTopologyChange();
-    const timer = setTimeout(() => {
-      this.restoreTimers.delete(timer);
-      state.ejectedUntil = 0;
-      state.metrics.ejected.set(0);
-      this.log.info({ server: state.spec.label }, 'server back in the distribution');
-      this.onTopologyChange();
-    }, this.options.retryTimeout);
-    timer.unref();
-    this.restoreTimers.add(timer);
+  private failed(state: ServerState<T>, error: UpstreamError): void {
+    state.metrics.error(error.reason);
+    this.log.warn({ server: state.spec.label, code: error.code, err: error.message, failures: state.health.failures + 1 }, 'server failed');
+    state.health.failed(error);
   }
 
   private drained(): void {
@@ -171,17 +170,8 @@ export class ServerPool<T extends InFlight> {
     const limit = this.options.timeout;
     for (const server of this.servers) {
       for (const connection of server.connections) {
-        if (connection.oldestAge(now) > limit) connection.reset(`${server.spec.label}: timed out after ${limit} ms`);
+        if (connection.oldestAge(now) > limit) connection.reset(new ReplyTimeoutError(server.spec.label, `timed out after ${limit} ms`));
       }
     }
   }
-}
-
-function classify(reason: string): string {
-  if (reason.includes('timed out')) return 'timeout';
-  if (reason.includes('ECONNREFUSED')) return 'refused';
-  if (reason.includes('ECONNRESET') || reason.includes('closed by server')) return 'reset';
-  if (reason.includes('ENOTFOUND') || reason.includes('EAI_AGAIN')) return 'dns';
-  if (reason.includes('protocol')) return 'protocol';
-  return 'other';
 }

@@ -59,7 +59,7 @@ export function createShardedPool<T extends InFlight>(
     },
     framer,
     context,
-    () => router.setLive(pool.servers.map((server) => server.ejectedUntil === 0)),
+    () => router.setLive(pool.servers.map((server) => !server.health.ejected)),
   );
   return { pool, router };
 }
@@ -68,8 +68,8 @@ export function createShardedPool<T extends InFlight>(
 export function serverStats(pool: ServerPool<InFlight>): Array<Record<string, unknown>> {
   return pool.servers.map((server) => ({
     server: server.spec.label,
-    ejected: server.ejectedUntil !== 0,
-    failures: server.failures,
+    ejected: server.health.ejected,
+    failures: server.health.failures,
     connected: server.connections.filter((c) => c.connected).length,
     in_flight: server.connections.reduce((sum, c) => sum + c.queue.length, 0),
   }));

@@ -4,10 +4,12 @@
  * shards vs one memcached) both replay them.
  */
 
+import type { ExchangePart } from './quiet-exchange.ts';
+
 export interface Case {
   name: string;
-  /** Sent in order; a number is a pause in ms (the scanner sees the same chunks). */
-  parts: (string | Buffer | number)[];
+  /** Sent in order; a number is a pause in ms, an AwaitReply a wait for the reply (the scanner sees the same chunks). */
+  parts: ExchangePart[];
   /** memcached's replies to the requests the scanner accepts, in order. */
   valid?: string[];
 }
@@ -20,8 +22,8 @@ export const badInputCases: Case[] = [
   // keys over 250 bytes
   { name: 'set, long key: no swallow, the data is a command', parts: [`set ${longKey} 0 0 1\r\nz\r\n`] },
   // memcached also drops replies still queued from the same read (a STORED
-  // pipelined right before): timing-dependent, so the pause keeps them apart.
-  { name: 'get, long key after a hit drops the hit', parts: ['set d1 0 0 1\r\n1\r\n', 30, `get d1 ${longKey} d1\r\n`], valid: ['STORED\r\n'] },
+  // pipelined right before): the get waits for the STORED to keep them apart.
+  { name: 'get, long key after a hit drops the hit', parts: ['set d1 0 0 1\r\n1\r\n', { awaitBytes: 'STORED\r\n'.length }, `get d1 ${longKey} d1\r\n`], valid: ['STORED\r\n'] },
   { name: 'delete/incr/touch, long key', parts: [`delete ${longKey}\r\nincr ${longKey} 1\r\ntouch ${longKey} 1\r\n`] },
   { name: 'meta, long key', parts: [`mg ${longKey} v\r\nms ${longKey} 1\r\nz\r\nmd ${longKey}\r\nma ${longKey}\r\nme ${longKey}\r\n`] },
   { name: 'long key with noreply is silent', parts: [`set ${longKey} 0 0 1 noreply\r\nz\r\n`] },

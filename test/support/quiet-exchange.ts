@@ -5,6 +5,13 @@
  */
 import net from 'node:net';
 
+/** A part that waits until the server has sent this many bytes in all (a pause that does not depend on the machine's load). */
+export interface AwaitReply {
+  awaitBytes: number;
+}
+
+export type ExchangePart = Buffer | string | number | AwaitReply;
+
 export interface Exchange {
   /** Everything the server sent before it closed or went quiet. */
   reply: Buffer;
@@ -19,18 +26,24 @@ export interface Exchange {
  */
 const FIRST_REPLY_MS = 500;
 
+/** How long an AwaitReply part waits before sending on regardless (the reply assertion then shows what was missing). */
+const AWAIT_REPLY_MS = 10_000;
+
 /**
- * Sends `parts` over a fresh connection (a number pauses that many ms) and
- * collects the reply until the server closes or sends nothing for `quietMs`
- * (FIRST_REPLY_MS while it has sent nothing at all).
+ * Sends `parts` over a fresh connection (a number pauses that many ms, an
+ * AwaitReply waits for the reply bytes) and collects the reply until the
+ * server closes or sends nothing for `quietMs` (FIRST_REPLY_MS while it has
+ * sent nothing at all).
  */
-export function exchange(port: number, parts: readonly (Buffer | string | number)[], quietMs = 60): Promise<Exchange> {
+export function exchange(port: number, parts: readonly ExchangePart[], quietMs = 60): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const received: Buffer[] = [];
     let closed = false;
     let sending = true;
     let timer: NodeJS.Timeout | undefined;
+    let receivedBytes = 0;
+    let arrived = () => {};
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();
@@ -43,6 +56,8 @@ export function exchange(port: number, parts: readonly (Buffer | string | number
     };
     socket.on('data', (chunk) => {
       received.push(chunk);
+      receivedBytes += chunk.length;
+      arrived();
       idle();
     });
     socket.on('close', () => {
@@ -56,7 +71,15 @@ export function exchange(port: number, parts: readonly (Buffer | string | number
     socket.on('connect', async () => {
       for (const part of parts) {
         if (typeof part === 'number') await new Promise((r) => setTimeout(r, part));
-        else if (!socket.destroyed) socket.write(part);
+        else if (typeof part === 'object' && 'awaitBytes' in part) {
+          const deadline = Date.now() + AWAIT_REPLY_MS;
+          while (receivedBytes < part.awaitBytes && !closed && Date.now() < deadline) {
+            await new Promise<void>((resolve) => {
+              arrived = resolve;
+              setTimeout(resolve, 50);
+            });
+          }
+        } else if (!socket.destroyed) socket.write(part);
       }
       sending = false;
       idle();

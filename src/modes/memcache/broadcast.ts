@@ -27,7 +27,7 @@ export class Broadcast extends FanOut {
 
   protected merge(): Buffer {
     for (const part of this.#parts) {
-      if (part.failure !== null) return replies.serverError(part.failure);
+      if (part.failure !== null) return replies.serverError(part.failure.clientText);
       if (!part.ending.equals(OK)) return part.ending;
     }
     return OK;

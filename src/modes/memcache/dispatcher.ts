@@ -1,6 +1,7 @@
 import type { CommandMetricsTable, CommandSeries } from '../../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { decodeBase64Key, Expect, replies, RequestKind, type ScannedRequest } from '../../protocols/memcache/index.ts';
+import { NO_LIVE_SERVER } from '../../upstream/errors.ts';
 import { NO_SERVER, type PoolRouter } from '../../upstream/pool-router.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { Broadcast } from './broadcast.ts';
@@ -9,7 +10,7 @@ import { ForwardedRequest } from './forwarded-request.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { MultiGet } from './multi-get.ts';
 
-const NO_SERVER_REPLY = replies.serverError('no server available: every server of this pool is ejected');
+const NO_SERVER_REPLY = replies.serverError(NO_LIVE_SERVER);
 
 /**
  * Decides what happens to each scanned request of a listener's clients:

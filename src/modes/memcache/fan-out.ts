@@ -1,4 +1,5 @@
 import { replies, type Expect, type ReplyKind, type ScannedReply } from '../../protocols/memcache/index.ts';
+import type { UpstreamError } from '../../upstream/errors.ts';
 import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { ReplySlot } from './reply-slot.ts';
@@ -35,7 +36,7 @@ export class Fragment implements MemcacheInFlight {
   /** The unit that ended the reply (END, OK, an error line), and its kind when it came as a unit. */
   ending: Buffer = replies.NO_REPLY;
   endKind: ReplyKind | -1 = -1;
-  failure: string | null = null;
+  failure: UpstreamError | null = null;
   readonly #parent: FanOut;
   readonly #server: ServerMetrics;
 
@@ -60,8 +61,8 @@ export class Fragment implements MemcacheInFlight {
     this.#answered();
   }
 
-  fail(reason: string): void {
-    this.failure = reason;
+  fail(error: UpstreamError): void {
+    this.failure = error;
     this.#parent.partDone();
   }
 

@@ -1,5 +1,6 @@
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, replies, type ScannedReply } from '../../protocols/memcache/index.ts';
+import type { UpstreamError } from '../../upstream/errors.ts';
 import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
 import { ReplySlot, type SlotOwner } from './reply-slot.ts';
@@ -47,9 +48,9 @@ export class ForwardedRequest extends ReplySlot implements MemcacheInFlight {
    * the error, as each would have from memcached, whose quiet mode never
    * hides a failure.
    */
-  fail(reason: string): void {
-    const error = replies.serverError(reason);
-    this.finish(this.requests === 1 ? error : new Array<Buffer>(this.requests).fill(error));
+  fail(error: UpstreamError): void {
+    const reply = replies.serverError(error.clientText);
+    this.finish(this.requests === 1 ? reply : new Array<Buffer>(this.requests).fill(reply));
   }
 
   #answered(): void {

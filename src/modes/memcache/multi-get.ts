@@ -73,7 +73,7 @@ export class MultiGet extends FanOut {
   protected merge(): Buffer | Buffer[] {
     for (const part of this.#parts) {
       if (part === undefined) continue;
-      if (part.failure !== null) return replies.serverError(part.failure);
+      if (part.failure !== null) return replies.serverError(part.failure.clientText);
       if (part.endKind !== ReplyKind.end) return part.ending;
     }
     // Each server answers its keys in the order it got them, skipping

@@ -4,6 +4,7 @@ import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import { KeyPositions } from '../../protocols/resp/commands/key-positions.ts';
 import { RequestScanner } from '../../protocols/resp/request-scanner.ts';
 import { errorReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
+import { NO_LIVE_SERVER } from '../../upstream/errors.ts';
 import { Fifo } from '../../upstream/fifo.ts';
 import { scheduleFlush, type Flushable } from '../../upstream/flush-scheduler.ts';
 import { writeBatch } from '../../upstream/write-batch.ts';
@@ -17,7 +18,7 @@ import { ClientRequest, SplitRequest, type ReplySink } from './request.ts';
 /** Routing outcomes besides a server index (NO_SERVER is -1). */
 const KEYS_DIFFER = -2;
 const NO_KEY = -3;
-const NO_SERVER_REPLY = errorReply('ERR no server available: every server of this pool is ejected');
+const NO_SERVER_REPLY = errorReply(`ERR ${NO_LIVE_SERVER}`);
 const CROSS_SERVER = (name: string) =>
   errorReply(`CROSSSLOT Keys in request don't hash to the same server ('${name}' cannot be split; use a hash_tag to keep its keys together)`);
 const SHARED_KEYS = new KeyPositions();

@@ -1,5 +1,6 @@
 import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-reader.ts';
 import type { Fifo } from '../../upstream/fifo.ts';
+import { ConnectionClosingError } from '../../upstream/errors.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import { ServerConnection, type ConnectionOptions } from '../../upstream/server-connection.ts';
 import type { ServerSpec } from '../../upstream/server-spec.ts';
@@ -52,7 +53,7 @@ export class PinnedConnection {
   readonly connection: ServerConnection<InFlight>;
   private readonly framer = new PinnedFramer();
 
-  constructor(server: number, spec: ServerSpec, options: ConnectionOptions, failed: (reason: string) => void) {
+  constructor(server: number, spec: ServerSpec, options: ConnectionOptions, failed: () => void) {
     this.server = server;
     this.connection = new ServerConnection<InFlight>(spec, this.framer, options, { succeeded() {}, failed, drained() {} });
   }
@@ -71,7 +72,7 @@ export class PinnedConnection {
   }
 
   close(): void {
-    this.connection.reset('client closed', false);
+    this.connection.reset(new ConnectionClosingError(this.connection.server.label, 'client closed'));
   }
 }
 

@@ -113,7 +113,7 @@ export class RedisProxy implements ModeHandler {
   }
 
   anyLiveServer(): number {
-    return this.pool.servers.findIndex((s) => s.ejectedUntil === 0);
+    return this.pool.anyLive();
   }
 
   start(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-reader.ts';
 import { arrayReply, errorReply, integerReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
+import type { UpstreamError } from '../../upstream/errors.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import type { ServerMetrics } from '../../upstream/server-metrics.ts';
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
@@ -41,8 +42,8 @@ export class ClientRequest implements InFlight {
     this.finish(bytes, now);
   }
 
-  fail(reason: string): void {
-    this.finish(errorReply(`ERR ${reason}`));
+  fail(error: UpstreamError): void {
+    this.finish(errorReply(`ERR ${error.clientText}`));
   }
 
   finish(bytes: Buffer, now = performance.now()): void {
@@ -128,7 +129,7 @@ export class Fragment implements InFlight {
     this.parent.merge(this, bytes);
   }
 
-  fail(reason: string): void {
-    this.parent.merge(this, errorReply(`ERR ${reason}`));
+  fail(error: UpstreamError): void {
+    this.parent.merge(this, errorReply(`ERR ${error.clientText}`));
   }
 }

@@ -78,10 +78,10 @@ test('servers refusing padda\'s AUTH fail that connection with the server\'s rea
   await client.connect();
   try {
     await client.auth('not-the-servers-password');
-    await assert.rejects(client.get('k'), /^ReplyError: ERR 127\.0\.0\.1:\d+:1: AUTH refused: WRONGPASS/);
+    await assert.rejects(client.get('k'), /^ReplyError: ERR Permission denied \(127\.0\.0\.1:\d+:1: AUTH refused: WRONGPASS/);
   } finally {
     client.disconnect();
   }
   const metrics = (await get(`http://127.0.0.1:${admin}/metrics`)).body;
-  assert.match(metrics, /padda_server_errors_total\{listener="wrong",server="127\.0\.0\.1:\d+:1",reason="other"\} [1-9]/);
+  assert.match(metrics, /padda_server_errors_total\{listener="wrong",server="127\.0\.0\.1:\d+:1",reason="handshake"\} [1-9]/);
 });

@@ -12,7 +12,7 @@ import { badInputCases as cases, VERSION, type Case } from '../../support/memcac
 import { scanRequests } from './scan-helpers.ts';
 
 function chunksOf(parts: Case['parts']): Buffer[] {
-  return parts.filter((part) => typeof part !== 'number').map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part));
+  return parts.filter((part) => typeof part === 'string' || Buffer.isBuffer(part)).map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part));
 }
 
 describe('bad input: scanner vs a real memcached 1.6.18', () => {

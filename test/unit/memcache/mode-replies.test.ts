@@ -12,6 +12,7 @@ import { MultiGet } from '../../../src/modes/memcache/multi-get.ts';
 import type { ReplySlot } from '../../../src/modes/memcache/reply-slot.ts';
 import { Expect, RequestKind, RequestScanner } from '../../../src/protocols/memcache/index.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
+import { ConnectionResetError } from '../../../src/upstream/errors.ts';
 import { Fifo } from '../../../src/upstream/fifo.ts';
 import type { ServerPool } from '../../../src/upstream/server-pool.ts';
 import { ServerMetrics } from '../../../src/upstream/server-metrics.ts';
@@ -64,8 +65,8 @@ describe('MemcacheFramer', () => {
     const sink = owner();
     const run = new ForwardedRequest(sink, command(RequestKind.mg), Expect.quiet, metrics);
     run.requests = 3;
-    run.fail('s:1: ECONNRESET');
-    assert.deepEqual(sink.done, ['SERVER_ERROR s:1: ECONNRESET\r\n'.repeat(3)]);
+    run.fail(new ConnectionResetError('s:1', 'ECONNRESET'));
+    assert.deepEqual(sink.done, ['SERVER_ERROR Connection reset by peer (s:1: ECONNRESET)\r\n'.repeat(3)]);
   });
 });
 
@@ -104,12 +105,12 @@ describe('MultiGet', () => {
   });
 
   it('answers a server\'s failure or error line instead of a partial list', () => {
-    for (const [failure, expected] of [['ECONNRESET', 'SERVER_ERROR ECONNRESET\r\n'], [null, 'SERVER_ERROR out of memory\r\n']] as const) {
+    for (const [failure, expected] of [['ECONNRESET', 'SERVER_ERROR Connection reset by peer (s:1: ECONNRESET)\r\n'], [null, 'SERVER_ERROR out of memory\r\n']] as const) {
       const sink = owner();
       const { sent, pool: servers } = pool();
       new MultiGet(sink, scan('get a b\r\n'), command(RequestKind.get), Int32Array.of(0, 1), servers).send(servers, 1);
       answer(sent[0]!.part, 'VALUE a 0 1\r\nA\r\nEND\r\n');
-      if (failure) sent[1]!.part.fail(failure);
+      if (failure) sent[1]!.part.fail(new ConnectionResetError('s:1', failure));
       else answer(sent[1]!.part, 'SERVER_ERROR out of memory\r\n');
       assert.deepEqual(sink.done, [expected]);
     }
