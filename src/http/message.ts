@@ -67,6 +67,8 @@ export interface ClientResponse {
   relay(head: MessageHead, framing: number, extra: readonly string[] | null): boolean;
   /** A chunk of the body; false when the client's buffer is full (drained() follows). */
   write(chunk: Buffer): boolean;
+  /** What was relayed or written so far must go out now: no more body came with it (an upstream read ended). */
+  flush(): void;
   /** The body is complete; `trailers` are raw `name: value\r\n` lines of a chunked body, or null. */
   end(trailers: Buffer | null): void;
   /** padda's own whole answer: status, flat [name, value, …] fields, body (not sent to HEAD). Content-Length is added. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
 import { DEFAULT_HEAD_LIMITS } from '../protocols/http1/limits.ts';
 import type { DownstreamOptions } from './downstream/downstream.ts';
-import type { ProxyOptions } from './forward/proxy.ts';
+import type { ProxyOptions } from './forward/proxy-options.ts';
 import type { OriginSettings } from './upstream/origin.ts';
 
 /**

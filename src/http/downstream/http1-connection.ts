@@ -41,6 +41,8 @@ const DONE = 4;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const CRLF = Buffer.from('\r\n', 'latin1');
+/** A first body chunk up to this size is copied behind the head, so both leave in one write. */
+const MERGE_LIMIT = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** After padda's answer to a request whose body it did not read, it keeps reading (and dropping) for this long before closing, so the client reads the answer rather than a reset (nginx's lingering close). */
 const LINGER_MS = 2000;
@@ -86,6 +88,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 
   // The current answer.
   headersSent = false;
+  /** An answer's head not written yet (relay() holds it for the first body chunk). */
+  private pendingHead: Buffer | null = null;
   private delivery = AS_SENT;
   private answered = false;
 
@@ -287,20 +291,33 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     if (delivery === UNTIL_CLOSE || this.phase === BODY) this.closeAfter = true;
     this.delivery = delivery;
     this.headersSent = true;
-    // The head and the body that usually arrives with it go out in one write (node:http corks its responses the same way).
-    const socket = this.socket;
-    socket.cork();
-    process.nextTick(uncork, socket);
-    socket.write(http1ResponseHead(head, extra, delivery, this.closeAfter || this.settings.draining, this.keepAliveField()));
+    // Held until the body that usually comes in the same upstream read, to leave in one write with it (see flush).
+    this.pendingHead = http1ResponseHead(head, extra, delivery, this.closeAfter || this.settings.draining, this.keepAliveField());
     return true;
   }
 
   write(chunk: Buffer): boolean {
     const socket = this.socket;
-    if (this.delivery !== RECHUNKED) return socket.write(chunk);
+    const head = this.pendingHead;
+    if (this.delivery !== RECHUNKED) {
+      if (head === null) return socket.write(chunk);
+      this.pendingHead = null;
+      if (chunk.length > MERGE_LIMIT) {
+        socket.write(head);
+        return socket.write(chunk);
+      }
+      const both = Buffer.allocUnsafe(head.length + chunk.length);
+      head.copy(both, 0);
+      chunk.copy(both, head.length);
+      return socket.write(both);
+    }
     // An empty chunk would be the last one.
     if (chunk.length === 0) return !socket.writableNeedDrain;
     socket.cork();
+    if (head !== null) {
+      this.pendingHead = null;
+      socket.write(head);
+    }
     socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
     socket.write(chunk);
     const more = socket.write(CRLF);
@@ -308,7 +325,16 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     return more;
   }
 
+  /** Writes a head still held: the upstream read that brought it brought no body. */
+  flush(): void {
+    const head = this.pendingHead;
+    if (head === null) return;
+    this.pendingHead = null;
+    this.socket.write(head);
+  }
+
   end(trailers: Buffer | null): void {
+    this.flush();
     if (this.delivery === RECHUNKED) {
       if (trailers === null) this.socket.write(LAST_CHUNK);
       else this.socket.write(Buffer.concat([Buffer.from('0\r\n', 'latin1'), trailers, CRLF]));
@@ -327,6 +353,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   }
 
   cut(): void {
+    this.pendingHead = null;
     this.phase = DONE;
     this.owner = null;
     this.socket.destroy();
@@ -481,7 +508,3 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 }
 
 function noop(): void {}
-
-function uncork(socket: net.Socket): void {
-  socket.uncork();
-}

@@ -141,6 +141,9 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     return this.stream.write(chunk);
   }
 
+  /** HTTP/2 frames go out as written. */
+  flush(): void {}
+
   end(trailers: Buffer | null): void {
     this.trailers = trailers;
     if (!this.stream.writableEnded) this.stream.end();

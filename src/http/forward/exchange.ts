@@ -9,8 +9,23 @@ import { BAD_RESPONSE, BODY_TIMEOUT, CLIENT_CLOSED, NO_UPSTREAM, POOL_TIMEOUT, R
 import type { BodyConsumer, ClientResponse, HttpRequest, ResponseOwner } from '../message.ts';
 import type { Origin } from '../upstream/origin.ts';
 import type { UpstreamConnection, UpstreamHandler } from '../upstream/upstream-connection.ts';
-import { answerRefusal, type HttpProxy } from './proxy.ts';
+import type { ProxyOptions } from './proxy-options.ts';
+import { answerRefusal } from './refusal.ts';
+import type { TargetPicker } from './target-picker.ts';
 import { upstreamHead, upstreamHost } from './upstream-head.ts';
+
+/** What an exchange needs of the proxy that made it (proxy.ts). */
+export interface ExchangeHost {
+  readonly picker: TargetPicker;
+  readonly options: ProxyOptions;
+  /** An answer went out in full. */
+  answered(status: number, started: number): void;
+  /** padda answered with its own error, or cut the client. */
+  failed(failure: Failure, started: number): void;
+  /** The client left first. */
+  abandoned(): void;
+  retried(): void;
+}
 
 // Where an exchange stands.
 /** Reading the first of the request body: a request with a body waits for it before it takes a connection. */
@@ -55,7 +70,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
   deadline = 0;
   readonly method: string;
   readonly upgrading: boolean;
-  private readonly proxy: HttpProxy;
+  private readonly proxy: ExchangeHost;
   private readonly request: HttpRequest;
   private readonly response: ClientResponse;
   private readonly path: string;
@@ -83,7 +98,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
   /** The client's body is paused: the hold is full, or the upstream's socket is. */
   private sourcePaused = false;
 
-  constructor(proxy: HttpProxy, request: HttpRequest, response: ClientResponse, path: string, authority: string | null) {
+  constructor(proxy: ExchangeHost, request: HttpRequest, response: ClientResponse, path: string, authority: string | null) {
     this.proxy = proxy;
     this.request = request;
     this.response = response;
@@ -280,6 +295,10 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     if (client.early.length > 0) socket.write(client.early);
     const origin = this.origin!;
     splice(client.socket, socket, 0, { upstreamError: (error) => origin.failed('upstream_reset', error) });
+  }
+
+  readDone(): void {
+    if (this.phase === RELAYING) this.response.flush();
   }
 
   upstreamDrained(): void {

@@ -1,12 +1,12 @@
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
-import { ABSOLUTE_FORM, ORIGIN_FORM } from '../../protocols/http1/request-target.ts';
 import type { Failure } from '../errors.ts';
 import type { ClientResponse, HttpRequest, RequestHandler } from '../message.ts';
+import { answerRefusal, refusalOf } from './refusal.ts';
 import { ResponseCounters } from './response-counters.ts';
-import { Exchange } from './exchange.ts';
+import { Exchange, type ExchangeHost } from './exchange.ts';
 import type { TargetPicker } from './target-picker.ts';
-import type { UpstreamHeadOptions } from './upstream-head.ts';
+import type { ProxyOptions } from './proxy-options.ts';
 
 export interface ProxyContext {
   listener: string;
@@ -14,46 +14,6 @@ export interface ProxyContext {
   registry: Registry;
 }
 
-/** What the request path needs, flattened once at create() so the hot path reads plain fields. */
-export interface ProxyOptions extends UpstreamHeadOptions {
-  retries: number;
-  /** ms from the request sent to the answer's head (0: none). */
-  responseTimeout: number;
-  /** ms the answer's body may stall between two chunks (0: none). */
-  bodyTimeout: number;
-  /** ms for the whole exchange (0: none). */
-  totalTimeout: number;
-  /** ms a request may wait for one of its origin's connections. */
-  queueTimeout: number;
-  /** Bytes of a request body held before it takes an upstream connection. */
-  bodyBuffer: number;
-}
-
-/** Why padda answers a request itself instead of forwarding it. */
-export interface Refusal {
-  status: number;
-  reason: string;
-  message: string;
-}
-
-const CONNECT_REFUSED: Refusal = { status: 405, reason: 'connect_refused', message: 'CONNECT is not supported: padda is not a forward proxy' };
-const BAD_TARGET: Refusal = { status: 400, reason: 'bad_request_target', message: 'request target must be a path or an absolute http(s) URL' };
-
-/**
- * What must not be forwarded, by any mode: CONNECT, which is what makes an
- * open proxy (405), and a target that names no resource (OPTIONS *, 400).
- */
-export function refusalOf(request: HttpRequest): Refusal | null {
-  if (request.method === 'CONNECT') return CONNECT_REFUSED;
-  return request.head.targetForm === ORIGIN_FORM || request.head.targetForm === ABSOLUTE_FORM ? null : BAD_TARGET;
-}
-
-/** padda's own answer to a refused request, with x-padda-error (and the request id, when there is one). */
-export function answerRefusal(response: ClientResponse, refusal: Refusal, requestId = ''): void {
-  const fields = ['content-type', 'text/plain; charset=utf-8', 'x-padda-error', refusal.reason];
-  if (requestId !== '') fields.push('x-request-id', requestId);
-  response.answer(refusal.status, fields, `${refusal.message}\n`);
-}
 
 /**
  * A reverse proxy over a target picker: the request handler of every
@@ -63,7 +23,7 @@ export function answerRefusal(response: ClientResponse, refusal: Refusal, reques
  * request still goes only to the picked upstream), and hands each request
  * to an Exchange. Everything mode-specific lives in the picker.
  */
-export class HttpProxy implements RequestHandler {
+export class HttpProxy implements RequestHandler, ExchangeHost {
   readonly picker: TargetPicker;
   readonly options: ProxyOptions;
   readonly metrics: ListenerMetrics;

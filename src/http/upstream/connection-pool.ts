@@ -2,7 +2,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Deadlines } from '../../net/deadlines.ts';
 import { CLOSING, POOL_FULL } from '../errors.ts';
-import { UpstreamConnection, type UpstreamHandler } from './upstream-connection.ts';
+import { UpstreamConnection, type ConnectionOwner, type UpstreamHandler } from './upstream-connection.ts';
 
 export interface PoolSettings {
   /** Connections open at most (connecting, busy and idle together). */
@@ -22,7 +22,7 @@ export interface PoolSettings {
  * a bounded FIFO queue; how long it may wait is the waiter's business (its
  * own deadline). A waiter that gives up leaves the queue at once.
  */
-export class ConnectionPool {
+export class ConnectionPool implements ConnectionOwner {
   readonly deadlines: Deadlines;
   readonly idleTimeout: number;
   readonly connectTimeout: number;

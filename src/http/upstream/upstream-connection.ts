@@ -6,9 +6,22 @@ import { responseBody } from '../../protocols/http1/framing.ts';
 import { FAILED, HeadScanner, NEED_MORE, RESPONSE } from '../../protocols/http1/head-scanner.ts';
 import { DEFAULT_HEAD_LIMITS } from '../../protocols/http1/limits.ts';
 import { CHUNKED, LENGTH, NO_BODY, UNTIL_CLOSE, type MessageHead } from '../../protocols/http1/message-head.ts';
-import type { Expiring } from '../../net/deadlines.ts';
+import type { Deadlines, Expiring } from '../../net/deadlines.ts';
 import { BAD_RESPONSE, CLOSING, CONNECT_TIMEOUT, RESET, socketFailure, type Failure } from '../errors.ts';
-import type { ConnectionPool } from './connection-pool.ts';
+
+/** What a connection needs of the pool it belongs to (connection-pool.ts). */
+export interface ConnectionOwner {
+  readonly deadlines: Deadlines;
+  /** ms an idle connection is kept. */
+  readonly idleTimeout: number;
+  readonly connectTimeout: number;
+  /** It connected, for `handler` (null: nobody waits for it any more). */
+  connected(connection: UpstreamConnection, handler: UpstreamHandler | null): void;
+  /** It finished a request and can take another. */
+  released(connection: UpstreamConnection): void;
+  /** It closed, or was handed over by an upgrade. */
+  removed(connection: UpstreamConnection): void;
+}
 
 /**
  * Whoever has a connection for one request — a proxied exchange, a shadow
@@ -36,6 +49,8 @@ export interface UpstreamHandler {
   switched(head: MessageHead, socket: net.Socket, early: Buffer): void;
   /** The upstream socket drained a write that returned false. */
   upstreamDrained(): void;
+  /** An upstream read that brought part of the answer (and not its end) has been handed on. */
+  readDone(): void;
 }
 
 // Where a connection stands.
@@ -61,7 +76,7 @@ export class UpstreamConnection implements Expiring {
   readonly socket: net.Socket;
   /** It has carried a request before: a failure before any answer may be the upstream closing an idle connection. */
   reused = false;
-  private readonly pool: ConnectionPool;
+  private readonly pool: ConnectionOwner;
   private state = CONNECTING;
   private handler: UpstreamHandler | null = null;
   private readonly scanner = new HeadScanner(RESPONSE, DEFAULT_HEAD_LIMITS);
@@ -75,7 +90,7 @@ export class UpstreamConnection implements Expiring {
   /** ms an idle connection is kept: the pool's, or less when the upstream's Keep-Alive says so. */
   private idleTimeout: number;
 
-  constructor(pool: ConnectionPool, options: net.NetConnectOpts | tls.ConnectionOptions, secure: boolean) {
+  constructor(pool: ConnectionOwner, options: net.NetConnectOpts | tls.ConnectionOptions, secure: boolean) {
     this.pool = pool;
     this.idleTimeout = pool.idleTimeout;
     const socket = secure ? tls.connect(options as tls.ConnectionOptions) : net.connect(options as net.NetConnectOpts);
@@ -174,6 +189,8 @@ export class UpstreamConnection implements Expiring {
       }
       pos = this.bodyArrived(chunk, pos);
     }
+    // Once per read, not per chunk of it: what the handler holds back for a next piece goes out now.
+    if (this.head !== null && !this.responseDone) this.handler?.readDone();
   }
 
   /** A response head: an interim one is read past; a final one goes to the handler. Returns where its body starts. */

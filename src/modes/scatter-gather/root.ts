@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import { Downstream } from '../../http/downstream/downstream.ts';
-import { answerRefusal, refusalOf } from '../../http/forward/proxy.ts';
+import { answerRefusal, refusalOf } from '../../http/forward/refusal.ts';
 import { upstreamFields, upstreamHead, upstreamHost, type UpstreamHeadOptions } from '../../http/forward/upstream-head.ts';
 import type { ClientResponse, HttpRequest, RequestHandler } from '../../http/message.ts';
 import { downstreamOptions } from '../../http/options.ts';

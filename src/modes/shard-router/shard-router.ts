@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type { Downstream } from '../../http/downstream/downstream.ts';
-import { httpFront } from '../../http/forward/front.ts';
+import { httpFront } from '../../http/front.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { ShardPicker } from './picker.ts';
 import type { ShardRouterConfig } from './schema.ts';

@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type { Downstream } from '../../http/downstream/downstream.ts';
-import { httpFront } from '../../http/forward/front.ts';
+import { httpFront } from '../../http/front.ts';
 import { SingleOrigin } from '../../http/forward/target-picker.ts';
 import { originSettings } from '../../http/options.ts';
 import { Origin } from '../../http/upstream/origin.ts';

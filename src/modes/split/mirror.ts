@@ -221,6 +221,8 @@ export class ShadowCopy implements UpstreamHandler, Expiring {
 
   upstreamDrained(): void {}
 
+  readDone(): void {}
+
   expire(): void {
     if (this.state !== SENT) return;
     const connection = this.connection;

@@ -1,7 +1,7 @@
-import { Downstream } from '../downstream/downstream.ts';
-import { downstreamOptions, proxyOptions, type HttpProxyConfig } from '../options.ts';
-import { HttpProxy, type ProxyContext } from './proxy.ts';
-import type { TargetPicker } from './target-picker.ts';
+import { Downstream } from './downstream/downstream.ts';
+import { downstreamOptions, proxyOptions, type HttpProxyConfig } from './options.ts';
+import { HttpProxy, type ProxyContext } from './forward/proxy.ts';
+import type { TargetPicker } from './forward/target-picker.ts';
 
 /**
  * The client side of a proxying mode in one call: a Downstream whose
