@@ -7,6 +7,7 @@ import { formatAddress, listenOn, type Address } from '../net/address.ts';
 import type { ProcessReport } from '../runtime/process-report.ts';
 import { BackendStatsCollector } from './backend-stats/collector.ts';
 import { statsPools } from './backend-stats/pools.ts';
+import { StatusPage } from './status-page/status-page.ts';
 import { listenerStats, mergeReports, readiness } from './report.ts';
 
 /** What the admin server asks of the daemon; the supervisor implements it. */
@@ -35,6 +36,7 @@ export class AdminServer {
   private readonly view: AdminView;
   private readonly log: Logger;
   private readonly backendStats: BackendStatsCollector;
+  private readonly statusPage = new StatusPage();
 
   constructor(view: AdminView, log: Logger) {
     this.view = view;
@@ -86,8 +88,14 @@ export class AdminServer {
         const reports = await this.view.collect();
         return json(res, { ...this.view.daemon(), listeners: listenerStats(reports, mergeReports(reports)) });
       }
-      case '/':
-        return text(res, 200, `padda admin\n${ROUTES.join('\n')}\n`);
+      case '/': {
+        const [reports, backends] = await Promise.all([this.view.collect(), this.backendStats.collect()]);
+        const page = this.statusPage.render({ reports, extraSeries: backends, daemon: this.view.daemon() }, new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
+        // No script, no external asset: the policy makes sure of it, and of nothing a name could smuggle in.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+        res.end(page);
+        return;
+      }
       default:
         return text(res, 404, `not found; try ${ROUTES.join(' ')}\n`);
     }
