@@ -1,14 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
-import { z } from 'zod';
-import { configSchema, loadPaddaConfig } from './cli/config.ts';
-import { startDemoBackends } from './cli/demo.ts';
-import { route } from './cli/route.ts';
 import { USAGE } from './cli/usage.ts';
-import { displayConfig } from './config/display.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
+import type { PaddaConfig } from './config/schema.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.ts';
+import { readConfigApart } from './runtime/config-loader.ts';
 import { Supervisor } from './runtime/supervisor.ts';
 import { VERSION } from './version.ts';
 
@@ -33,6 +29,16 @@ function reportConfigError(error: unknown): never {
   process.exit(EXIT_CONFIG);
 }
 
+/** The config for a one-shot command, read in this process; exits 2 listing the problems. */
+async function readConfig(file: string): Promise<PaddaConfig> {
+  const { loadPaddaConfig } = await import('./cli/config.ts');
+  try {
+    return loadPaddaConfig(file);
+  } catch (error) {
+    reportConfigError(error);
+  }
+}
+
 function logLevelOverride(): LogLevel | undefined {
   const level = process.env.PADDA_LOG_LEVEL;
   if (level === undefined || level === '') return undefined;
@@ -42,14 +48,28 @@ function logLevelOverride(): LogLevel | undefined {
 
 async function run(file: string): Promise<void> {
   const override = logLevelOverride();
-  const log = createLogger(override ?? 'info');
-  const supervisor = new Supervisor({ file, load: loadPaddaConfig, log, ...(override ? { logLevelOverride: override } : {}) });
+  const logFile = process.env.PADDA_LOG_FILE || undefined;
+  const log = createLogger(override ?? 'info', {}, logFile);
+  const supervisor = new Supervisor({ file, load: readConfigApart, log, ...(override ? { logLevelOverride: override } : {}) });
   try {
     await supervisor.start();
   } catch (error) {
     reportConfigError(error);
   }
-  process.on('SIGHUP', () => supervisor.reload('SIGHUP'));
+  // As nutcracker under logrotate: SIGHUP reopens the log file (and, padda's own, reloads the config:
+  // an unchanged one reloads to nothing); SIGTTIN and SIGTTOU make logging more and less verbose.
+  process.on('SIGHUP', () => {
+    void supervisor.reopenLogs();
+    supervisor.reload('SIGHUP');
+  });
+  process.on('SIGTTIN', () => void supervisor.shiftLogLevel(1, 'SIGTTIN'));
+  process.on('SIGTTOU', () => void supervisor.shiftLogLevel(-1, 'SIGTTOU'));
+  // bin/padda, under an older Node, runs this under the pinned one with an IPC channel: if that
+  // parent dies, even by SIGKILL, the channel closes, and padda stops rather than linger unowned.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => void supervisor.stop('parent exited').then(() => process.exit(0)));
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void supervisor.stop(signal).then(() => process.exit(0)));
   }
@@ -76,6 +96,14 @@ function printSummary(supervisor: Supervisor): void {
   process.stderr.write(`padda ${VERSION} serving:\n${lines.join('\n')}\n  admin: curl http://${admin}/ready  http://${admin}/metrics  http://${admin}/stats\n`);
 }
 
+/** `padda schema | head`: a reader that stops early is no error, as for cat or grep. */
+function closedPipeEndsQuietly(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -87,6 +115,7 @@ async function main(argv: string[]): Promise<void> {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         listener: { type: 'string', short: 'l' },
+        'log-file': { type: 'string', short: 'o' },
         json: { type: 'boolean' },
       },
     });
@@ -97,39 +126,40 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(USAGE);
   if (values.version) return void process.stdout.write(`padda ${VERSION}\n`);
   const [command = 'run', ...rest] = positionals;
+  // Through the environment, so forked workers write to the same file.
+  if (values['log-file'] !== undefined) process.env.PADDA_LOG_FILE = path.resolve(values['log-file']);
+  if (command !== 'run' && command !== 'demo') closedPipeEndsQuietly();
   if (rest.length > 0 && command !== 'route') fail(`unexpected argument "${rest[0]}"\n\n${USAGE}`, EXIT_USAGE);
   switch (command) {
     case 'run':
       return run(configFile(values.config));
     case 'demo': {
-      const backends = startDemoBackends(path.resolve('.padda/demo'));
+      const file = values.config ?? new URL('../config/demo.yaml', import.meta.url).pathname;
+      const config = await readConfigApart(file).catch(reportConfigError);
+      const { startDemoBackends } = await import('./cli/demo.ts');
+      const backends = startDemoBackends(config, path.resolve('.padda/demo'));
       if (backends.started.length > 0) process.stderr.write(`demo backends: ${backends.started.join(', ')}\n`);
       if (backends.missing.length > 0) process.stderr.write(`not installed (their demo listeners will answer errors): ${backends.missing.join(', ')}\n`);
-      return run(values.config ?? new URL('../config/demo.yaml', import.meta.url).pathname);
+      return run(file);
     }
     case 'check': {
       const file = configFile(values.config);
-      try {
-        const config = loadPaddaConfig(file);
-        process.stdout.write(stringify(displayConfig(config)));
-        process.stderr.write(`${file}: ok\n`);
-      } catch (error) {
-        reportConfigError(error);
-      }
+      const config = await readConfig(file);
+      const [{ stringify }, { displayConfig }] = await Promise.all([import('yaml'), import('./config/display.ts')]);
+      process.stdout.write(stringify(displayConfig(config)));
+      process.stderr.write(`${file}: ok\n`);
       return;
     }
     case 'route': {
-      let config;
-      try {
-        config = loadPaddaConfig(configFile(values.config));
-      } catch (error) {
-        reportConfigError(error);
-      }
+      const config = await readConfig(configFile(values.config));
+      const { route } = await import('./cli/route.ts');
       process.exitCode = await route(config, rest, { ...(values.listener ? { listener: values.listener } : {}), json: values.json === true });
       return;
     }
-    case 'schema':
+    case 'schema': {
+      const [{ z }, { configSchema }] = await Promise.all([import('zod'), import('./cli/config.ts')]);
       return void process.stdout.write(JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n');
+    }
     case 'version':
       return void process.stdout.write(`padda ${VERSION}\n`);
     case 'help':

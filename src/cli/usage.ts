@@ -12,7 +12,8 @@ Usage:
   padda version                   print the version
   padda --help                    this text
 
-Signals: SIGHUP reloads the config (so does saving the file); SIGTERM or SIGINT
+Signals: SIGHUP reloads the config (so does saving the file) and reopens the log
+file; SIGTTIN and SIGTTOU log one level more and less verbose; SIGTERM or SIGINT
 drains in-flight work for up to drain_timeout, then exits 0.
 Environment: PADDA_CONFIG (config file), PADDA_LOG_LEVEL (overrides log.level);
 \${VAR} and \${VAR:-default} in the config are read from the environment.

@@ -78,6 +78,6 @@ class Respond implements ModeHandler, RequestHandler {
 
 export const respondMode: ModeDefinition<RespondConfig> = {
   name: 'respond',
-  schema,
+  schema: async () => schema,
   create: (config, context) => new Respond(config, context),
 };

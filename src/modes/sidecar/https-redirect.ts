@@ -35,7 +35,7 @@ export class HttpsRedirect implements RequestHandler {
       drain: () => this.downstream.drain(),
       destroy: () => this.downstream.destroy(),
       stats: () => ({}),
-    }, context.log.child({ redirect: formatAddress(listen) }));
+    }, context.log.child({ redirect: formatAddress(listen) }), { reusePort: true });
   }
 
   bind(): Promise<void> {
