@@ -227,7 +227,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     if (!this.response.relay(head, framing, fields)) {
       this.connection!.destroy();
       this.connection = null;
-      this.release(BAD_RESPONSE.reason);
+      this.release(BAD_RESPONSE);
       this.fail(BAD_RESPONSE);
       return;
     }
@@ -260,7 +260,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     const connection = this.connection;
     const sent = this.phase >= SENDING;
     this.connection = null;
-    this.release(failure.reason);
+    this.release(failure);
     this.origin!.requestFailed(failure, error);
     if (this.mayRetry(failure, sent, connection)) {
       this.attempt++;
@@ -361,8 +361,8 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
   /** A deadline passed: the connection (or place in the queue) is let go and the client answered or cut. */
   private timedOut(failure: Failure): void {
     this.letGo();
-    this.release(failure.reason);
-    if (failure.judged && failure !== TOTAL_TIMEOUT) this.origin?.requestFailed(failure, null);
+    this.release(failure);
+    if (failure.error !== null && failure !== TOTAL_TIMEOUT) this.origin?.requestFailed(failure, null);
     this.fail(failure);
   }
 
@@ -371,7 +371,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     this.letGo();
     this.phase = DONE;
     deadlines.untrack(this);
-    this.release(CLIENT_CLOSED.reason);
+    this.release(CLIENT_CLOSED);
     if (left) this.proxy.abandoned();
     this.proxy.picker.finish?.(this.request, 0, CLIENT_CLOSED.reason, this.started);
   }
@@ -397,11 +397,11 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     this.proxy.picker.finish?.(this.request, status, failure.reason, this.started);
   }
 
-  /** Tells the picker the current attempt is over, once per attempt. */
-  private release(reason: string | null): void {
+  /** Tells the picker the current attempt is over (null: answered in full), once per attempt. */
+  private release(failure: Failure | null): void {
     if (this.released) return;
     this.released = true;
-    this.proxy.picker.release?.(this.request, this.origin!, this.status, reason);
+    this.proxy.picker.release?.(this.request, this.origin!, this.status, failure);
   }
 
   /** The deadline of the current phase (ms from now; Infinity or 0 for none), bounded by the total one. */

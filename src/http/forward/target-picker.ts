@@ -1,3 +1,4 @@
+import type { Failure } from '../errors.ts';
 import type { HttpRequest } from '../message.ts';
 import type { Origin } from '../upstream/origin.ts';
 
@@ -19,11 +20,11 @@ export interface TargetPicker {
   /**
    * The attempt `pick` sent to `origin` is over: exactly once for every pick
    * that returned an origin, before the next attempt's pick. `status` is the
-   * answer's status (0 when no response head arrived); `reason` is null when
-   * the answer arrived in full, otherwise why it did not (an `x-padda-error`
-   * reason, or `client_closed` when the client left first).
+   * answer's status (0 when no response head arrived); `failure` is null when
+   * the answer arrived in full, otherwise why it did not (CLIENT_CLOSED when
+   * the client left first); Replica.settle() judges it.
    */
-  release?(request: HttpRequest, origin: Origin, status: number, reason: string | null): void;
+  release?(request: HttpRequest, origin: Origin, status: number, failure: Failure | null): void;
   /** The upstream's answer head is about to go to the client: append [name, value] pairs to `fields` to add them. Not for upgrades. */
   respond?(request: HttpRequest, status: number, fields: string[]): void;
   /** A chunk of the upstream's answer body went to the client. */
@@ -35,7 +36,9 @@ export interface TargetPicker {
   /**
    * The exchange is over, once per request: `status` is what the client got
    * (padda's own error status included; 0 when the client left first),
-   * `reason` as for release, `started` the performance.now() it began at.
+   * `reason` null when answered in full, else the failure's `x-padda-error`
+   * reason (`client_closed` when the client left first), `started` the
+   * performance.now() it began at.
    */
   finish?(request: HttpRequest, status: number, reason: string | null, started: number): void;
 }

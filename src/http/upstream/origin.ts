@@ -2,7 +2,8 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { Logger } from '../../log.ts';
 import { deadlines } from '../../net/deadlines.ts';
-import type { Failure } from '../errors.ts';
+import { OutlierPolicy } from '../../upstream/outlier-policy.ts';
+import { upstreamError, type Failure } from '../errors.ts';
 import type { OriginAddress } from './origin-address.ts';
 import { ConnectionPool, type PoolSettings } from './connection-pool.ts';
 import { FailureLog } from './failure-log.ts';
@@ -17,9 +18,12 @@ export interface OriginSettings extends PoolSettings {
 
 /**
  * One upstream origin: its keep-alive connection pool and its passive
- * health. A connect failure counts against the origin; `failureLimit` of
- * them in a row eject it for `ejectTime`, during which pickers skip it (and
- * a request with nowhere left to go gets 503). Any response resets the count.
+ * health (the one OutlierPolicy of src/upstream). A connect failure counts
+ * against the origin; `failureLimit` of them in a row eject it for
+ * `ejectTime`, during which pickers skip it (and a request with nowhere left
+ * to go gets 503); after it one request is a trial. Any response resets the
+ * count. (Replica sets judge their origins by their own `eject` rules and
+ * leave this off.)
  */
 export class Origin implements ReplicaOrigin {
   readonly label: string;
@@ -27,41 +31,38 @@ export class Origin implements ReplicaOrigin {
   readonly host: string;
   readonly address: OriginAddress;
   readonly pool: ConnectionPool;
-  private readonly settings: OriginSettings;
-  private readonly log: Logger;
   private readonly failures: FailureLog;
-  private consecutive = 0;
-  private ejectedUntil = 0;
+  private readonly outliers: OutlierPolicy;
 
   constructor(address: OriginAddress, settings: OriginSettings, log: Logger) {
     this.label = address.label;
     this.host = address.host;
     this.address = address;
-    this.settings = settings;
-    this.log = log;
     this.failures = new FailureLog(address.label, log);
+    this.outliers = new OutlierPolicy({ failureLimit: settings.failureLimit, ejectTime: settings.ejectTime, trial: true }, {
+      ejected: (cause, failures) => log.warn({ upstream: this.label, failures, reason: cause.reason, ejectMs: settings.ejectTime }, 'upstream ejected'),
+      rejoined: () => log.info({ upstream: this.label }, 'upstream back in rotation'),
+    });
     const { options, secure } = connectOptions(address);
     this.pool = new ConnectionPool(options, secure, settings, deadlines);
   }
 
   /** False while ejected. */
   get available(): boolean {
-    return this.ejectedUntil === 0 || this.rejoin();
+    return !this.outliers.ejected;
   }
 
   /** An answer came back: the origin is healthy. One store on the hot path. */
   answered(): void {
-    this.consecutive = 0;
+    this.outliers.succeeded();
   }
 
-  /** A request to the origin failed: logged, and, if the origin could not be reached (refused, connect timeout, DNS), counted towards ejection. */
+  /** A request to the origin failed: logged, and, if the origin could not be reached (refused, connect timeout, DNS), judged. */
   requestFailed(failure: Failure, error: Error | null): void {
     this.failed(failure.reason, error);
-    const limit = this.settings.failureLimit;
-    if (failure.connect && failure.judged && limit > 0 && ++this.consecutive >= limit && this.ejectedUntil === 0) {
-      this.ejectedUntil = Date.now() + this.settings.ejectTime;
-      this.log.warn({ upstream: this.label, failures: this.consecutive, ejectMs: this.settings.ejectTime }, 'upstream ejected');
-    }
+    if (!failure.connect) return;
+    const cause = upstreamError(failure, this.label);
+    if (cause !== null) this.outliers.failed(cause);
   }
 
   /** Logs an upstream failure (throttled). */
@@ -74,20 +75,13 @@ export class Origin implements ReplicaOrigin {
   }
 
   close(): Promise<void> {
+    this.outliers.stop();
     return this.pool.close();
   }
 
   destroy(): void {
+    this.outliers.stop();
     this.pool.destroy();
-  }
-
-  private rejoin(): boolean {
-    if (Date.now() < this.ejectedUntil) return false;
-    // Half-open: let traffic try again; one more failure ejects it at once.
-    this.ejectedUntil = 0;
-    this.consecutive = Math.max(0, this.settings.failureLimit - 1);
-    this.log.info({ upstream: this.label }, 'upstream back in rotation');
-    return true;
   }
 }
 

@@ -1,5 +1,8 @@
 import type { Logger } from '../../log.ts';
 import type { Counter, Gauge } from '../../metrics/registry.ts';
+import { ErrorStatusError, type UpstreamError } from '../../upstream/errors.ts';
+import { OutlierPolicy } from '../../upstream/outlier-policy.ts';
+import { upstreamError, type Failure } from '../errors.ts';
 import type { OriginAddress } from './origin-address.ts';
 import type { EjectConfig, HealthConfig } from './replica-options.ts';
 
@@ -19,16 +22,6 @@ export interface ReplicaOrigin {
   destroy(): void;
 }
 
-/**
- * A release reason that leaves the replica's health alone, for outcomes the
- * caller does not want judged: a request that never went out, or a shadow
- * copy's 5xx (a finding to compare, not a reason to stop copying).
- */
-export const NOT_JUDGED = 'not_judged';
-
-/** Outcomes that say nothing about the replica: the client left, padda is reloading, or the caller said so. */
-const NEUTRAL = new Set(['client_closed', 'listener_reloading', NOT_JUDGED]);
-
 export interface ReplicaWiring<O extends ReplicaOrigin> {
   eject: EjectConfig;
   health: HealthConfig | undefined;
@@ -42,11 +35,12 @@ export interface ReplicaWiring<O extends ReplicaOrigin> {
 }
 
 /**
- * One replica of a replica set: its origin (a connection pool) plus what balancing
- * and health need — requests in flight, consecutive failures, whether it is
- * ejected (passive) or failing its checks (active). Transitions are explicit
- * and timer-driven, so the set can keep a list of available replicas and
- * the hot path never reads the clock.
+ * One replica of a replica set: its origin (a connection pool) plus what
+ * balancing and health need — requests in flight, passive health (the one
+ * OutlierPolicy of src/upstream, with a trial after each ejection: one more
+ * failure ejects again at once) and active health (failing its checks).
+ * Transitions are timer-driven, so the set can keep a list of available
+ * replicas and the hot path never reads the clock.
  */
 export class Replica<O extends ReplicaOrigin = ReplicaOrigin> {
   readonly label: string;
@@ -56,9 +50,7 @@ export class Replica<O extends ReplicaOrigin = ReplicaOrigin> {
   /** Requests picked for this replica and not released yet: the load power-of-two-choices compares. */
   inFlight = 0;
   private readonly wiring: ReplicaWiring<O>;
-  private failures = 0;
-  private ejected = false;
-  private ejectTimer: NodeJS.Timeout | null = null;
+  private readonly outliers: OutlierPolicy;
   private healthy = true;
   private passes = 0;
   private fails = 0;
@@ -68,28 +60,47 @@ export class Replica<O extends ReplicaOrigin = ReplicaOrigin> {
     this.address = address;
     this.wiring = wiring;
     this.origin = wiring.connect(address);
+    this.outliers = new OutlierPolicy({ failureLimit: wiring.eject.failures, ejectTime: wiring.eject.time, trial: true }, {
+      ejected: (cause, failures) => {
+        wiring.ejections.value++;
+        wiring.log.warn({ replica: this.label, failures, reason: cause.reason, code: cause.code, err: cause.message, ejectMs: wiring.eject.time }, 'replica ejected');
+        this.flipped();
+      },
+      rejoined: () => {
+        wiring.log.info({ replica: this.label }, 'replica back in rotation');
+        this.flipped();
+      },
+    });
     wiring.up.set(1);
   }
 
   get available(): boolean {
-    return !this.ejected && this.healthy;
+    return !this.outliers.ejected && this.healthy;
   }
 
   /**
-   * Ends one request begun by ReplicaSet.pick. `status`: the answer's status
-   * (0 if none arrived); `reason`: null if the answer arrived in full, else
-   * why not (`client_closed`, `listener_reloading` and NOT_JUDGED do not
-   * count against the replica). Failures and, with `eject.on_5xx`, 5xx answers count
-   * towards ejection; anything else resets the count.
+   * Ends one request begun by ReplicaSet.pick: answered with `status`
+   * (`cause` null) or failed for `cause`. Judged failures, and with
+   * `eject.on_5xx` 5xx answers, count towards ejection; any other answer
+   * resets the count; a cause that is not judged leaves it alone.
    */
-  release(status: number, reason: string | null): void {
+  release(status: number, cause: UpstreamError | null): void {
     this.inFlight--;
-    if (reason === null ? status < 500 || !this.wiring.eject.on_5xx : NEUTRAL.has(reason)) {
-      if (reason === null) this.failures = 0;
-      return;
-    }
-    const limit = this.wiring.eject.failures;
-    if (limit > 0 && ++this.failures >= limit && !this.ejected) this.eject(status, reason);
+    if (cause !== null) this.outliers.failed(cause);
+    else if (status >= 500 && this.wiring.eject.on_5xx) this.outliers.failed(new ErrorStatusError(this.label, status));
+    else this.outliers.succeeded();
+  }
+
+  /** release() for an exchange's outcome: null when it was answered in full, else its failure. */
+  settle(status: number, failure: Failure | null): void {
+    if (failure === null) this.release(status, null);
+    else if (failure.error !== null) this.release(status, upstreamError(failure, this.label));
+    else this.releaseUnjudged();
+  }
+
+  /** Ends one request without judging the replica: the client left, padda gave up, or the answer is a finding (a shadow's 5xx). */
+  releaseUnjudged(): void {
+    this.inFlight--;
   }
 
   /** An active check's result; `fails` in a row take the replica out, `passes` in a row bring it back. */
@@ -112,32 +123,12 @@ export class Replica<O extends ReplicaOrigin = ReplicaOrigin> {
   }
 
   stats(): Record<string, unknown> {
-    return { replica: this.label, available: this.available, ejected: this.ejected, healthy: this.healthy, in_flight: this.inFlight };
+    return { replica: this.label, available: this.available, ejected: this.outliers.ejected, healthy: this.healthy, in_flight: this.inFlight };
   }
 
   /** Stops the rejoin timer; the origin is closed by the caller. */
   stop(): void {
-    if (this.ejectTimer !== null) clearTimeout(this.ejectTimer);
-    this.ejectTimer = null;
-  }
-
-  private eject(status: number, reason: string | null): void {
-    this.ejected = true;
-    this.wiring.ejections.value++;
-    const ms = this.wiring.eject.time;
-    this.wiring.log.warn({ replica: this.label, failures: this.failures, status, reason, ejectMs: ms }, 'replica ejected');
-    this.ejectTimer = setTimeout(() => this.rejoin(), ms);
-    this.ejectTimer.unref();
-    this.flipped();
-  }
-
-  private rejoin(): void {
-    this.ejectTimer = null;
-    this.ejected = false;
-    // Half-open: the next failure ejects it again at once.
-    this.failures = Math.max(0, this.wiring.eject.failures - 1);
-    this.wiring.log.info({ replica: this.label }, 'replica back in rotation');
-    this.flipped();
+    this.outliers.stop();
   }
 
   private setHealthy(healthy: boolean, detail: string): void {

@@ -1,3 +1,4 @@
+import type { Failure } from '../../http/errors.ts';
 import type { TargetPicker } from '../../http/forward/target-picker.ts';
 import type { HttpRequest } from '../../http/message.ts';
 import type { Origin } from '../../http/upstream/origin.ts';
@@ -50,9 +51,9 @@ export class ShardPicker implements TargetPicker {
     return replica.origin;
   }
 
-  release(request: HttpRequest, _origin: Origin, status: number, reason: string | null): void {
+  release(request: HttpRequest, _origin: Origin, status: number, failure: Failure | null): void {
     const route = request.route as Route;
-    route.replica.release(status, reason);
+    route.replica.settle(status, failure);
     this.table.loads.release(route.shard);
   }
 }

@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import type net from 'node:net';
-import type { Failure } from '../../http/errors.ts';
+import { RESPONSE_TIMEOUT, type Failure } from '../../http/errors.ts';
 import { upstreamHead, upstreamHost } from '../../http/forward/upstream-head.ts';
 import type { HttpRequest } from '../../http/message.ts';
 import type { Origin } from '../../http/upstream/origin.ts';
-import { NOT_JUDGED, type Replica } from '../../http/upstream/replica.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
 import type { ReplicaSet } from '../../http/upstream/replica-set.ts';
 import type { UpstreamConnection, UpstreamHandler } from '../../http/upstream/upstream-connection.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
@@ -70,13 +70,14 @@ export class Mirror {
     return copy;
   }
 
-  /** One copy is over. */
-  ended(replica: Replica<Origin>, status: number, reason: string | null, record: ShadowRecord | null, digest: string | null): void {
+  /** One copy is over: answered in full (`failure` null), or not. */
+  ended(replica: Replica<Origin>, status: number, failure: Failure | null, record: ShadowRecord | null, digest: string | null): void {
     this.inFlight--;
     // A shadow's 5xx is what comparing is for: it does not eject the target (failing to answer does).
-    replica.release(status, reason === null && status >= 500 ? NOT_JUDGED : reason);
-    this.outcomes[reason === null ? 'sent' : 'failed'].value++;
-    if (record !== null) this.comparison!.shadowDone(record, { status, digest: reason === null ? digest : null });
+    if (failure === null && status >= 500) replica.releaseUnjudged();
+    else replica.settle(status, failure);
+    this.outcomes[failure === null ? 'sent' : 'failed'].value++;
+    if (record !== null) this.comparison!.shadowDone(record, { status, digest: failure === null ? digest : null });
   }
 
   /** A copy gave up before it went out. */
@@ -193,7 +194,7 @@ export class ShadowCopy implements UpstreamHandler, Expiring {
 
   connectFailed(failure: Failure): void {
     this.connection = null;
-    this.finish(failure.reason);
+    this.finish(failure);
   }
 
   responseHead(head: { status: number }): void {
@@ -212,7 +213,7 @@ export class ShadowCopy implements UpstreamHandler, Expiring {
 
   upstreamFailed(failure: Failure): void {
     this.connection = null;
-    this.finish(failure.reason);
+    this.finish(failure);
   }
 
   switched(_head: unknown, socket: net.Socket): void {
@@ -230,21 +231,21 @@ export class ShadowCopy implements UpstreamHandler, Expiring {
     if (connection === null) this.replica.origin.pool.abandon(this, null);
     else if (connection.connecting) this.replica.origin.pool.abandon(this, connection);
     else connection.destroy();
-    this.finish('shadow_timeout');
+    this.finish(RESPONSE_TIMEOUT);
   }
 
   private give(outcome: Outcome): void {
     this.state = OVER;
     this.chunks = [];
-    this.replica.release(0, NOT_JUDGED);
+    this.replica.releaseUnjudged();
     if (this.record !== null) this.record.abandoned = true;
     this.mirror.abandoned(outcome);
   }
 
-  private finish(reason: string | null): void {
+  private finish(failure: Failure | null): void {
     if (this.state !== SENT) return;
     this.state = OVER;
     deadlines.untrack(this);
-    this.mirror.ended(this.replica, this.status, reason, this.record, reason === null ? this.hash?.digest('hex') ?? null : null);
+    this.mirror.ended(this.replica, this.status, failure, this.record, failure === null ? this.hash?.digest('hex') ?? null : null);
   }
 }

@@ -1,3 +1,4 @@
+import type { Failure } from '../../http/errors.ts';
 import type { TargetPicker } from '../../http/forward/target-picker.ts';
 import type { HttpRequest } from '../../http/message.ts';
 import type { Origin } from '../../http/upstream/origin.ts';
@@ -73,8 +74,8 @@ export class SplitPicker implements TargetPicker {
     return replica.origin;
   }
 
-  release(request: HttpRequest, _origin: Origin, status: number, reason: string | null): void {
-    (request.route as SplitRoute).replica!.release(status, reason);
+  release(request: HttpRequest, _origin: Origin, status: number, failure: Failure | null): void {
+    (request.route as SplitRoute).replica!.settle(status, failure);
   }
 
   respond(request: HttpRequest, _status: number, fields: string[]): void {

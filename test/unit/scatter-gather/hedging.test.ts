@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parseOriginAddress, type OriginAddress } from '../../../src/http/upstream/origin-address.ts';
 import { ReplicaSet } from '../../../src/http/upstream/replica-set.ts';
 import { LeafOrigin } from '../../../src/modes/scatter-gather/leaf-origin.ts';
+import { ConnectionResetError } from '../../../src/upstream/errors.ts';
 import { createLogger } from '../../../src/log.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
 import type { Gather } from '../../../src/modes/scatter-gather/gather.ts';
@@ -85,7 +86,7 @@ test('a hedge goes to another replica: with one replica of two up, none is sent,
     const halfDown = leaf();
     const down = halfDown.replicas.replicas[1]!;
     down.inFlight++;
-    down.release(0, 'upstream_reset'); // one failure ejects it here
+    down.release(0, new ConnectionResetError(down.label, 'ECONNRESET')); // one failure ejects it here
     assert.equal(down.available, false);
     const call = new LeafCall(gather, halfDown, '/q');
     call.start(0);
