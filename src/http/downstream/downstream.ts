@@ -91,9 +91,11 @@ export class Downstream implements Http1Settings {
       return;
     }
     socket.setNoDelay(true);
-    const connection = new Http1Connection(socket, describeClient(socket), this);
-    this.http1.add(connection);
-    socket.once('close', () => this.http1.delete(connection));
+    this.http1.add(new Http1Connection(socket, describeClient(socket), this));
+  }
+
+  forget(connection: Http1Connection): void {
+    this.http1.delete(connection);
   }
 
   get connectionCount(): number {

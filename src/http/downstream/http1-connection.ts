@@ -24,6 +24,8 @@ export interface Http1Settings {
   readonly metrics: ListenerMetrics;
   /** Set once the listener drains: every answer from then on closes its connection. */
   readonly draining: boolean;
+  /** The connection closed: its listener lets go of it. */
+  forget(connection: Http1Connection): void;
 }
 
 // Where a connection stands.
@@ -73,8 +75,6 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   private held: Buffer | null = null;
   private processing = false;
   private requests = 0;
-  /** Its own socket listeners, to take off when the socket is handed over (the connection set's stay). */
-  private readonly listeners: Array<[string, (...args: any[]) => void]>;
 
   // The current request.
   private request: HttpRequest | null = null;
@@ -98,14 +98,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.client = client;
     this.settings = settings;
     this.scanner = new HeadScanner(REQUEST, settings.limits);
-    this.listeners = [
-      ['data', (chunk: Buffer) => this.received(chunk)],
-      ['end', () => this.clientEnded()],
-      ['close', () => this.closed()],
-      ['error', () => socket.destroy()],
-      ['drain', () => this.owner?.drained()],
-    ];
-    for (const [event, listener] of this.listeners) socket.on(event, listener);
+    (socket as Served)[kConnection] = this;
+    for (const [event, listener] of LISTENERS) socket.on(event, listener);
     // A new connection has header_timeout to send its first request (nginx's client_header_timeout).
     this.arm(settings.headerTimeout);
   }
@@ -122,7 +116,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 
   // Input.
 
-  private received(chunk: Buffer): void {
+  /** Socket events, from LISTENERS. */
+  received(chunk: Buffer): void {
     if (this.held !== null) {
       // Bytes still queued (paused): keep order.
       this.held = Buffer.concat([this.held, chunk]);
@@ -141,14 +136,18 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
           this.phase = HEAD;
           this.arm(this.settings.headerTimeout);
         }
-        const at = this.scanner.scan(buf, pos);
+        const scanner = this.scanner;
+        const at = scanner.scan(buf, pos);
         if (at === NEED_MORE) break;
         if (at === FAILED) {
-          this.refuse(this.scanner.error!);
+          this.refuse(scanner.error!);
           break;
         }
         pos = at;
-        this.begin(this.scanner.head!);
+        const head = scanner.head!;
+        // Not kept by the scanner: an idle connection holds no head (nor the bytes it points into).
+        scanner.head = null;
+        this.begin(head);
       } else if (phase === BODY) {
         if (this.consumer === null || this.bodyPaused) {
           this.hold(buf, pos);
@@ -252,6 +251,10 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.consumer = null;
     consumer?.bodyAborted();
     this.failRequest(error.status, error.reason, error.message);
+  }
+
+  drained(): void {
+    this.owner?.drained();
   }
 
   // BodySource.
@@ -367,7 +370,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.answered = true;
     this.owner = null;
     this.disarm();
-    for (const [event, listener] of this.listeners) socket.off(event, listener);
+    for (const [event, listener] of LISTENERS) socket.off(event, listener);
     const early = this.held ?? EMPTY;
     this.held = null;
     return { socket, early };
@@ -465,7 +468,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   }
 
   /** The client half-closed: a request it had not finished is refused; one it had is still answered. */
-  private clientEnded(): void {
+  clientEnded(): void {
     switch (this.phase) {
       case WAITING:
         this.finishSocket();
@@ -487,8 +490,9 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     }
   }
 
-  private closed(): void {
+  closed(): void {
     this.disarm();
+    this.settings.forget(this);
     const phase = this.phase;
     this.phase = DONE;
     if (phase === BODY) this.consumer?.bodyAborted();
@@ -508,3 +512,29 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 }
 
 function noop(): void {}
+
+const kConnection = Symbol('padda.http1Connection');
+type Served = net.Socket & { [kConnection]?: Http1Connection };
+
+/**
+ * The socket listeners, one set for every connection, which each finds
+ * through its socket: ten thousand idle connections hold no closure each,
+ * and an upgrade takes exactly these off when it hands the socket over.
+ */
+const LISTENERS: ReadonlyArray<readonly [string, (this: Served, ...args: any[]) => void]> = [
+  ['data', function received(this: Served, chunk: Buffer) {
+    this[kConnection]!.received(chunk);
+  }],
+  ['end', function ended(this: Served) {
+    this[kConnection]!.clientEnded();
+  }],
+  ['close', function closed(this: Served) {
+    this[kConnection]!.closed();
+  }],
+  ['error', function failed(this: Served) {
+    this.destroy();
+  }],
+  ['drain', function drained(this: Served) {
+    this[kConnection]!.drained();
+  }],
+];

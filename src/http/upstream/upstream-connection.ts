@@ -184,7 +184,9 @@ export class UpstreamConnection implements Expiring {
           this.fail(BAD_RESPONSE, null);
           return;
         }
-        pos = this.headArrived(this.scanner.head!, chunk, at);
+        const head = this.scanner.head!;
+        this.scanner.head = null;
+        pos = this.headArrived(head, chunk, at);
         continue;
       }
       pos = this.bodyArrived(chunk, pos);
@@ -258,6 +260,7 @@ export class UpstreamConnection implements Expiring {
   /** Request and answer are both done: reuse or close. */
   private finish(): void {
     this.handler = null;
+    this.head = null;
     this.reused = true;
     // The answer's last chunk may have filled the client's buffer and paused this socket: the next request must be read.
     this.socket.resume();
