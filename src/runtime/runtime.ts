@@ -50,6 +50,8 @@ interface Running {
 
 interface Change {
   name: string;
+  /** The registry generation of the new handler's series (Registry.beginGeneration). */
+  generation: number;
   config: ListenerConfigBase;
   key: string;
   handler: ModeHandler;
@@ -97,7 +99,8 @@ export class Runtime {
       for (const [name, listenerConfig] of wanted) {
         const key = JSON.stringify(listenerConfig);
         if (this.running.get(name)?.key === key) continue;
-        changes.push({ name, config: listenerConfig, key, handler: await this.createHandler(name, listenerConfig), listener: null, fresh: false, startError: null });
+        const generation = this.registry.beginGeneration(name);
+        changes.push({ name, config: listenerConfig, key, generation, handler: await this.createHandler(name, listenerConfig), listener: null, fresh: false, startError: null });
       }
       const kept = new Set(wanted.filter(([name]) => !changes.some((c) => c.name === name) && this.running.has(name)).map(([name]) => name));
       await Promise.all(changes.map((change) => this.attachSocket(change, kept, options)));
@@ -183,8 +186,11 @@ export class Runtime {
       const handler = replaced.get(old.listener) ?? old.listener.handler;
       replaced.delete(old.listener);
       const removed = !this.running.has(name);
+      const generation = changes.find((change) => change.name === name)?.generation;
       void this.retire(name, handler).then(() => {
         if (removed && !this.running.has(name)) this.registry.removeWhere('listener', name);
+        // The series of servers, shards and variants the reload removed, now that the handler that counted them is gone.
+        else if (generation !== undefined) this.registry.removeOlderThan(name, generation);
       });
       if (removed) this.log.info({ listener: name }, 'listener stopped');
     }

@@ -34,7 +34,8 @@ for (const file of ['mysql-health-pod.yaml', 'redis-exporter-pod.yaml']) {
     const workload = docs.find((doc) => doc.kind === 'Deployment' || doc.kind === 'StatefulSet');
     const containers = workload.spec.template.spec.containers as Container[];
     const padda = containers.find((c) => c.name === 'padda')!;
-    assert.ok(padda.volumeMounts?.some((m) => m.mountPath === '/etc/padda/padda.yaml'), 'the config is mounted where PADDA_CONFIG points');
+    // The ConfigMap as the directory of PADDA_CONFIG (/etc/padda/padda.yaml): a subPath mount would never see an edit.
+    assert.ok(padda.volumeMounts?.some((m) => m.mountPath === '/etc/padda'), 'the config is mounted where PADDA_CONFIG points');
     let probes = 0;
     for (const container of containers) {
       for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
