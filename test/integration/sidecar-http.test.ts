@@ -169,6 +169,37 @@ describe('forwarding and header hygiene', () => {
     assert.equal(empty.headers['x-status'], 'set');
   });
 
+  test('a chunked upload reaches the app whole; Expect: 100-continue is answered before the body is sent', async () => {
+    const { text } = await rawExchange(proxy, 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+      '5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: dropped\r\n\r\n');
+    assert.equal(parseResponse(text).status, 200);
+    assert.equal(lastArrival().bodyBytes, 11);
+    assert.equal(lastArrival().bodySha256, createHash('sha256').update('hello world').digest('hex'));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port: proxy });
+      let got = '';
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.toString('latin1');
+        // The body goes only once padda has said to go on.
+        if (got.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !got.includes('HTTP/1.1 200')) socket.write('abc');
+      });
+      socket.once('close', () => resolve(got));
+      socket.on('error', reject);
+      socket.write('PUT /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    });
+    assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    assert.equal(lastArrival().bodyBytes, 3);
+    assert.equal(lastArrival().headers.expect, undefined, 'Expect is hop-by-hop: padda answered it');
+  });
+
+  test('an answer\'s trailers reach an HTTP/1.1 client after its last chunk', async () => {
+    const { text } = await rawExchange(proxy, 'GET /trailers HTTP/1.1\r\nHost: h\r\nTE: trailers\r\nConnection: close\r\n\r\n');
+    const response = parseResponse(text);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers['transfer-encoding'], 'chunked');
+    assert.match(response.body, /part one,\r\n.*part two\r\n0\r\nx-sum: 42\r\n\r\n$/s);
+  });
+
   test('curl reuses one keep-alive connection for several requests', async () => {
     const result = await curl(['-v', url('/echo'), url('/echo')]);
     assert.equal(result.code, 0);
