@@ -2,28 +2,28 @@ import type { AccessRecord } from './access-record.ts';
 
 /**
  * One JSON object per line, fields in a fixed order (time first, as log
- * shippers index it); the mode's facts last.
+ * shippers index it), the mode's facts last, absent ones left out. Built as
+ * a string: JSON.stringify of an object per request costs twice as much.
+ * `listenerJson` is the listener's name already as a JSON string.
  */
-export function jsonAccessLine(listener: string, r: AccessRecord): string {
-  const line: Record<string, unknown> = {
-    time: new Date(r.startedAt).toISOString(),
-    listener,
-    client: r.client,
-    method: r.method,
-    target: r.target,
-    protocol: r.protocol,
-    status: r.status,
-    bytes_in: r.bytesIn,
-    bytes_out: r.bytesOut,
-    duration_ms: round(r.durationMs),
-  };
-  if (r.upstream !== undefined) line.upstream = r.upstream;
-  if (r.upstreamMs !== undefined) line.upstream_ms = round(r.upstreamMs);
-  if (r.requestId !== undefined) line.request_id = r.requestId;
-  if (r.referer !== undefined) line.referer = r.referer;
-  if (r.userAgent !== undefined) line.user_agent = r.userAgent;
-  if (r.facts !== undefined) Object.assign(line, r.facts);
-  return JSON.stringify(line) + '\n';
+export function jsonAccessLine(listenerJson: string, r: AccessRecord, durationMs: number): string {
+  const head = r.head;
+  let line = `{"time":"${new Date(r.time).toISOString()}","listener":${listenerJson},"client":${JSON.stringify(r.client)},"method":${JSON.stringify(head.method)},"target":${JSON.stringify(head.target)},"protocol":"${r.protocol}","status":${r.status},"bytes_in":${r.bytesIn},"bytes_out":${r.bytesOut},"duration_ms":${round(durationMs)}`;
+  if (r.upstream !== null) line += `,"upstream":${JSON.stringify(r.upstream)}`;
+  if (r.upstreamMs >= 0) line += `,"upstream_ms":${round(r.upstreamMs)}`;
+  if (r.requestId !== null) line += `,"request_id":${JSON.stringify(r.requestId)}`;
+  if (r.error !== null) line += `,"error":${JSON.stringify(r.error)}`;
+  const referer = head.get('referer');
+  if (referer !== undefined) line += `,"referer":${JSON.stringify(referer)}`;
+  const userAgent = head.get('user-agent');
+  if (userAgent !== undefined) line += `,"user_agent":${JSON.stringify(userAgent)}`;
+  if (r.shard !== null) line += `,"shard":${JSON.stringify(r.shard)}`;
+  if (r.variant !== null) line += `,"variant":${JSON.stringify(r.variant)}`;
+  if (r.leaves >= 0) line += `,"leaves":${r.leaves}`;
+  if (r.hedges >= 0) line += `,"hedges":${r.hedges}`;
+  if (r.cache !== null) line += `,"cache":${JSON.stringify(r.cache)}`;
+  if (r.rateLimit !== null) line += `,"rate_limit":${JSON.stringify(r.rateLimit)}`;
+  return `${line}}\n`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -31,12 +31,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /**
  * nginx's `combined` format, byte for byte, for tools that parse it:
  * `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`.
+ * $time_local is when the line is written (the request's end), as in nginx.
  * As nginx does (ngx_http_log_escape), `"`, `\` and bytes outside printable
  * ASCII in the quoted fields become `\xHH`, so a client cannot forge a line.
+ * Field values are latin1 strings (one char per byte), so each byte is escaped.
  */
-export function combinedAccessLine(r: AccessRecord): string {
-  const request = `${r.method} ${r.target} ${r.protocol}`;
-  return `${r.client} - - [${timeLocal(new Date(r.startedAt))}] "${escape(request)}" ${r.status} ${r.bytesOut} "${escape(r.referer ?? '-')}" "${escape(r.userAgent ?? '-')}"\n`;
+export function combinedAccessLine(r: AccessRecord, now: Date): string {
+  const head = r.head;
+  const request = `${head.method} ${head.target} ${r.protocol}`;
+  return `${r.client} - - [${timeLocal(now)}] "${escape(request)}" ${r.status} ${r.bytesOut} "${escape(head.get('referer') ?? '-')}" "${escape(head.get('user-agent') ?? '-')}"\n`;
 }
 
 /** `10/Oct/2000:13:55:36 +0200`, in the process's time zone, as nginx's $time_local. */
@@ -47,13 +50,20 @@ export function timeLocal(date: Date): string {
   return `${pad(date.getDate())}/${MONTHS[date.getMonth()]}/${date.getFullYear()}:${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
 }
 
+const NEEDS_ESCAPE = /[^\x20-\x7e]|["\\]/;
+
 function escape(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[^\x20-\x7e]|["\\]/g, (c) => {
     const code = c.charCodeAt(0);
-    // Characters above 0xff come from decoding bytes as UTF-8; log their UTF-8 bytes.
-    if (code > 0xff) return [...Buffer.from(c)].map((b) => `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
-    return `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    // Above 0xff only from a string that was decoded as UTF-8 (an HTTP/2 field): log its UTF-8 bytes.
+    if (code > 0xff) return [...Buffer.from(c)].map((b) => `\\x${hex(b)}`).join('');
+    return `\\x${hex(code)}`;
   });
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, '0');
 }
 
 function pad(n: number): string {

@@ -7,7 +7,7 @@ import { LogSink } from './log-sink.ts';
  * SIGUSR1, as nginx and logrotate's `postrotate` expect.
  *
  *   const sinks = new LogSinks(registry);
- *   const sink = sinks.acquire('access', '/var/log/padda/access.log', 4 << 20);
+ *   const sink = sinks.acquire('/var/log/padda/access.log', 4 << 20);
  *   …
  *   await sinks.release(sink);
  */
@@ -19,14 +19,14 @@ export class LogSinks {
     this.registry = registry;
   }
 
-  /** The sink for `path` (opened on first use); `log` names the log in its metrics (access, slow). */
-  acquire(log: string, path: string, bufferBytes: number): LogSink {
+  /** The sink for `path` (opened on first use; a later user's `bufferBytes` does not resize it). */
+  acquire(path: string, bufferBytes: number): LogSink {
     const known = this.sinks.get(path);
     if (known !== undefined) {
       known.users++;
       return known.sink;
     }
-    const labels = { log, destination: path };
+    const labels = { destination: path };
     const written: Counter = this.registry.counter('padda_log_lines_total', 'Log lines written.', labels);
     const dropped: Counter = this.registry.counter('padda_log_dropped_lines_total', 'Log lines dropped: the buffer was full, or a write failed (disk full).', labels);
     const errors: Counter = this.registry.counter('padda_log_write_errors_total', 'Failed writes to a log destination; each drops what was buffered.', labels);

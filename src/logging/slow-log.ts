@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LogSink } from './log-sink.ts';
+import type { LogSinks } from './log-sinks.ts';
 import type { SlowLogConfig } from './schema.ts';
 
 /** One command that passed the threshold. */
@@ -24,13 +25,15 @@ export interface SlowCommand {
  */
 export class SlowLog {
   private readonly listener: string;
-  private readonly sink: LogSink;
+  private readonly sinks: LogSinks;
+  private sink: LogSink | null;
   private readonly thresholdUs: number;
   private readonly keys: SlowLogConfig['keys'];
 
-  constructor(listener: string, config: SlowLogConfig, sink: LogSink) {
+  constructor(listener: string, config: SlowLogConfig, sinks: LogSinks) {
     this.listener = listener;
-    this.sink = sink;
+    this.sinks = sinks;
+    this.sink = sinks.acquire(config.path, config.buffer);
     this.thresholdUs = config.threshold * 1000;
     this.keys = config.keys;
   }
@@ -41,7 +44,7 @@ export class SlowLog {
   }
 
   record(entry: SlowCommand): void {
-    if (!this.wants(entry.durationUs)) return;
+    if (!this.wants(entry.durationUs) || this.sink === null) return;
     const line: Record<string, unknown> = {
       time: new Date(entry.at).toISOString(),
       listener: this.listener,
@@ -51,6 +54,13 @@ export class SlowLog {
     if (entry.key !== undefined && this.keys !== 'omit') line.key = this.keys === 'show' ? keyText(entry.key) : `sha256:${createHash('sha256').update(entry.key).digest('hex').slice(0, 16)}`;
     line.duration_us = Math.round(entry.durationUs);
     this.sink.write(JSON.stringify(line) + '\n');
+  }
+
+  /** Lets go of the destination (its last user closes it); once. */
+  async close(): Promise<void> {
+    const sink = this.sink;
+    this.sink = null;
+    if (sink !== null) await this.sinks.release(sink);
   }
 }
 
