@@ -1,9 +1,9 @@
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, ReplyKind, replies, type ScannedRequest } from '../../protocols/memcache/index.ts';
+import { FanOut, type Fragment } from '../../session/fan-out.ts';
+import type { SlotOwner } from '../../session/reply-slot.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
-import { FanOut, type Fragment } from './fan-out.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
-import type { SlotOwner } from './reply-slot.ts';
 
 const SPACE = 0x20;
 const CRLF = Buffer.from('\r\n');
@@ -42,7 +42,7 @@ export class MultiGet extends FanOut {
     this.#parts = new Array<Fragment | undefined>(pool.servers.length);
     for (let i = 0; i < count; i++) {
       const server = this.#servers[i]!;
-      this.#parts[server] ??= this.part(Expect.untilEnd, pool.servers[server]!.metrics);
+      this.#parts[server] ??= this.part(pool.servers[server]!.metrics, Expect.untilEnd);
     }
   }
 
@@ -73,7 +73,7 @@ export class MultiGet extends FanOut {
   protected merge(): Buffer | Buffer[] {
     for (const part of this.#parts) {
       if (part === undefined) continue;
-      if (part.failure !== null) return replies.serverError(part.failure.clientText);
+      if (part.failure !== null) return this.owner.failure(part.failure);
       if (part.endKind !== ReplyKind.end) return part.ending;
     }
     // Each server answers its keys in the order it got them, skipping
