@@ -3,6 +3,7 @@ import type { CommandSeries } from '../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import { Fifo } from '../net/fifo.ts';
 import { scheduleFlush, type Flushable } from '../net/flush-scheduler.ts';
+import { readShared } from '../net/shared-read.ts';
 import { writeBatch } from '../net/write-batch.ts';
 import type { UpstreamError } from '../upstream/errors.ts';
 import type { SessionLimits } from './client-limits.ts';
@@ -33,7 +34,8 @@ export interface SessionHost {
  * (twemproxy's client connection, nc_client.c): the protocol scans and
  * dispatches requests, and each takes a slot in the session's reply queue;
  * replies leave in request order, gathered per event-loop turn into one
- * write. Reading pauses — and the kernel pushes back on the client — while
+ * write. Reads go into one buffer shared by every client (net/shared-read.ts);
+ * what a read leaves undispatched is copied out. Reading pauses — and the kernel pushes back on the client — while
  * `maxInflight` requests are in flight (resuming at half), while unread
  * replies pass half of client_output_limit, while a server connection is
  * congested, or while a barrier request waits. A client whose unread replies
@@ -65,11 +67,14 @@ export class ClientSession implements Flushable, SlotOwner {
     this.socket = socket;
     this.#host = host;
     this.#protocol = host.protocol.client(this);
-    socket.on('data', (chunk: Buffer) => {
+    const received = (chunk: Buffer) => {
       if (this.#closing) return;
-      this.#protocol.push(chunk);
+      const protocol = this.#protocol;
+      protocol.push(chunk);
       this.#dispatch();
-    });
+      protocol.retain();
+    };
+    if (!readShared(socket, received)) socket.on('data', received);
     socket.on('drain', this.#resume);
     socket.on('end', () => this.finishAfterReplies());
     socket.on('error', () => {});

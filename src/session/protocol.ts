@@ -24,6 +24,13 @@ export interface ClientProtocol {
   /** Takes bytes the client sent, for next() to scan. */
   push(chunk: Buffer): void;
   /**
+   * The bytes push() took are about to be overwritten (the session reads
+   * into a buffer shared by every client): keep what next() has not
+   * consumed. A protocol keeps nothing else of them past dispatch; a
+   * server connection copies what it sends.
+   */
+  retain(): void;
+  /**
    * Scans and dispatches one request; false when no complete one is left,
    * and when the input broke the protocol (after session.protocolError).
    */

@@ -4,7 +4,7 @@ import { scheduleFlush, type Flushable } from '../net/flush-scheduler.ts';
 import { classifySocketError, ConnectionClosedError, ConnectTimeoutError, HandshakeRefusedError, UpstreamProtocolError, type UpstreamError } from './errors.ts';
 import type { InFlight, ReplyFramer } from './in-flight.ts';
 import type { ServerSpec } from './server-spec.ts';
-import { writeBatch } from '../net/write-batch.ts';
+import { OutputBuffer } from '../net/output-buffer.ts';
 
 /** Bytes queued in the kernel-side write buffer beyond which feeders should pause. */
 const CONGESTION_BYTES = 4 * 1024 * 1024;
@@ -45,8 +45,8 @@ export class ServerConnection<T extends InFlight> implements Flushable {
   readonly #events: ConnectionEvents;
   #socket: net.Socket | null = null;
   #open = false;
-  #outgoing: Buffer[] = [];
-  #outgoingBytes = 0;
+  /** What this turn sends, copied in as it comes: request bytes may be views of the shared read buffer. */
+  readonly #outgoing = new OutputBuffer();
   #connectTimer: NodeJS.Timeout | null = null;
   #closedSent = 0;
   #closedReceived = 0;
@@ -69,7 +69,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
 
   /** Bytes accepted for the server but not yet taken by the kernel. */
   get unsentBytes(): number {
-    return this.#outgoingBytes + (this.#socket?.writableLength ?? 0);
+    return this.#outgoing.length + (this.#socket?.writableLength ?? 0);
   }
 
   get connected(): boolean {
@@ -89,8 +89,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
 
   /** Bytes that expect no reply (memcache `noreply`), kept in order with the rest. */
   write(bytes: Buffer): void {
-    this.#outgoing.push(bytes);
-    this.#outgoingBytes += bytes.length;
+    this.#outgoing.append(bytes);
     if (this.#socket === null) this.connect();
     else if (this.#open) scheduleFlush(this);
   }
@@ -121,11 +120,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
   flush(): void {
     const socket = this.#socket;
     if (!this.#open || socket === null || this.#outgoing.length === 0) return;
-    const batch = this.#outgoing;
-    const bytes = this.#outgoingBytes;
-    this.#outgoing = [];
-    this.#outgoingBytes = 0;
-    writeBatch(socket, batch, bytes);
+    this.#outgoing.writeTo(socket);
   }
 
   /** The oldest unanswered request's age in ms, for the timeout sweep; 0 when idle. */
@@ -152,8 +147,7 @@ export class ServerConnection<T extends InFlight> implements Flushable {
     this.#connectTimer = null;
     socket.removeAllListeners('data');
     socket.destroy();
-    this.#outgoing = [];
-    this.#outgoingBytes = 0;
+    this.#outgoing.clear();
     this.#closedSent += socket.bytesWritten;
     this.#closedReceived += socket.bytesRead;
     const failed = this.queue.drainAll();
@@ -176,10 +170,9 @@ export class ServerConnection<T extends InFlight> implements Flushable {
       for (const step of handshake) {
         step.request.sentAt = performance.now();
         this.queue.push(step.request as T);
-        this.#outgoingBytes += step.bytes.length;
       }
       for (const request of waiting) this.queue.push(request);
-      this.#outgoing = [...handshake.map((step) => step.bytes), ...this.#outgoing];
+      this.#outgoing.prepend(handshake.map((step) => step.bytes));
     }
     this.flush();
   }

@@ -32,6 +32,10 @@ export class MemcacheClient implements ClientProtocol {
     this.#scanner.push(chunk);
   }
 
+  retain(): void {
+    this.#scanner.retain();
+  }
+
   next(): boolean {
     const scanner = this.#scanner;
     if (!scanner.next()) return false;

@@ -19,7 +19,7 @@ const KEY_OFFSET = 6;
  * itself drops the hits it had when a multi-get fails.
  */
 export class MultiGet extends FanOut {
-  /** The client's command line; scanned buffers are never written again, so it can be kept. */
+  /** The client's command line, copied: the merge reads its keys after the read's buffer is reused. */
   readonly #line: Buffer;
   /** Per client key: [start, end) in #line, and its server. */
   readonly #keys: Int32Array;
@@ -31,7 +31,7 @@ export class MultiGet extends FanOut {
   constructor(owner: SlotOwner, request: ScannedRequest, command: CommandSeries, servers: Int32Array, pool: ServerPool<MemcacheInFlight>) {
     super(owner, command);
     const count = request.keyCount;
-    this.#line = request.buffer.subarray(request.start, request.lineEnd);
+    this.#line = Buffer.from(request.buffer.subarray(request.start, request.lineEnd));
     this.#keys = new Int32Array(count * 2);
     for (let i = 0; i < count; i++) {
       this.#keys[i * 2] = request.keyStart(i) - request.start;

@@ -73,6 +73,10 @@ export class RedisClient implements ClientProtocol, LocalClient {
     this.#scanner.push(chunk);
   }
 
+  retain(): void {
+    this.#scanner.retain();
+  }
+
   next(): boolean {
     const scanner = this.#scanner;
     if (scanner.next()) {
@@ -200,7 +204,8 @@ export class RedisClient implements ClientProtocol, LocalClient {
       // Keyless (PING, TIME…): runs on the transaction's server, once there is one.
       const request = this.#enqueue(command);
       if (tx.server >= 0) return this.#pinned!.connection.send(request, bytes);
-      tx.waiting.push({ request, bytes });
+      // Held past this read, whose buffer is shared: a copy.
+      tx.waiting.push({ request, bytes: Buffer.from(bytes) });
       return;
     }
     if (server < 0 || (tx.server >= 0 && server !== tx.server)) {

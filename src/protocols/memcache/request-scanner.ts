@@ -58,6 +58,11 @@ export class RequestScanner {
     if (!this.#closed) this.#reader.push(chunk);
   }
 
+  /** The pushed chunk is about to be overwritten: keeps what next() has not consumed (FrameReader.retain). */
+  retain(): void {
+    this.#reader.retain();
+  }
+
   /**
    * Whether a request has begun but not fully arrived (a partial line, a
    * partial data block, or data being swallowed): the state in which a

@@ -14,8 +14,10 @@
  * A command that lies inside one chunk is reported as offsets into that chunk
  * (no copy). Only a command cut by a chunk boundary is copied, and only its
  * own bytes, into a buffer of its own; the rest of the chunk is still scanned
- * in place. Reported bytes are never written again, so a proxy may hand
- * `buffer.subarray(start, end)` to socket.write() without copying.
+ * in place. The scanner never writes reported bytes again, so a proxy whose
+ * chunks are its own may hand `buffer.subarray(start, end)` to socket.write()
+ * without copying; one that reads into a reused buffer copies what it keeps
+ * and calls retain() before the buffer is reused.
  *
  * Parsing follows redis-server 7.0's networking.c (processMultibulkBuffer,
  * processInlineBuffer) decision for decision, so padda and the server always
@@ -133,6 +135,17 @@ export class RequestScanner implements CommandArguments {
       // `*0`, `*-1` and blank inline lines are no commands; Redis skips them silently.
     }
     return false;
+  }
+
+  /**
+   * The pushed chunk is about to be overwritten (a reader sharing one read
+   * buffer): copies what next() has not consumed into a buffer of its own.
+   * An incomplete command is already held in one.
+   */
+  retain(): void {
+    if (this.inputPos >= this.input.length) return;
+    this.input = Buffer.from(this.input.subarray(this.inputPos));
+    this.inputPos = 0;
   }
 
   /** Bytes of the incomplete command currently held back (for memory accounting). */
