@@ -2,8 +2,11 @@ import http from 'node:http';
 import type { Logger } from '../log.ts';
 import type { FamilySnapshot } from '../metrics/registry.ts';
 import { formatPrometheus, PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.ts';
+import type { ListenerConfigBase } from '../modes/mode.ts';
 import { formatAddress, listenOn, type Address } from '../net/address.ts';
 import type { ProcessReport } from '../runtime/process-report.ts';
+import { BackendStatsCollector } from './backend-stats/collector.ts';
+import { statsPools } from './backend-stats/pools.ts';
 import { listenerStats, mergeReports, readiness } from './report.ts';
 
 /** What the admin server asks of the daemon; the supervisor implements it. */
@@ -17,6 +20,8 @@ export interface AdminView {
   daemon(): Record<string, unknown>;
   /** Adds the supervisor's own series (reloads, worker restarts). */
   ownMetrics(): FamilySnapshot[];
+  /** The running listeners' configs as loaded (secrets included): backend stats read pools' servers and redis_auth. */
+  listenerConfigs(): Readonly<Record<string, ListenerConfigBase & Record<string, unknown>>>;
 }
 
 const ROUTES = ['/healthz', '/ready', '/metrics', '/config', '/stats'];
@@ -29,10 +34,12 @@ export class AdminServer {
   private readonly server: http.Server;
   private readonly view: AdminView;
   private readonly log: Logger;
+  private readonly backendStats: BackendStatsCollector;
 
   constructor(view: AdminView, log: Logger) {
     this.view = view;
     this.log = log;
+    this.backendStats = new BackendStatsCollector(() => statsPools(view.listenerConfigs()), log);
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: Error) => {
         this.log.error({ err: error.message, path: req.url }, 'admin request failed');
@@ -67,8 +74,8 @@ export class AdminServer {
         return report.ready ? text(res, 200, 'ready\n') : text(res, 503, `not ready\n${report.reasons.join('\n')}\n`);
       }
       case '/metrics': {
-        const merged = mergeReports(await this.view.collect());
-        const body = formatPrometheus([...this.view.ownMetrics(), ...merged]);
+        const [reports, backends] = await Promise.all([this.view.collect(), this.backendStats.collect()]);
+        const body = formatPrometheus([...this.view.ownMetrics(), ...mergeReports(reports), ...backends]);
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
         res.end(body);
         return;

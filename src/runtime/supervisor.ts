@@ -225,5 +225,8 @@ export class Supervisor implements AdminView {
   ownMetrics() {
     return this.registry.snapshot();
   }
+  listenerConfigs() {
+    return this.current.listeners;
+  }
 }
 

@@ -8,6 +8,7 @@ export const memcacheSchema = z
   .strictObject({
     mode: z.literal('memcache'),
     ...twemproxyPoolKeys,
+    backend_stats: z.boolean().default(false).describe("Add each server's own figures (Redis INFO, memcached stats) to /metrics, asked at scrape time and kept 5 s."),
     item_size_max: byteSize
       .default(DEFAULT_ITEM_SIZE_MAX)
       .describe("memcached's -I: larger items are refused with memcached's own error before they reach a server."),

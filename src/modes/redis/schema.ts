@@ -8,6 +8,7 @@ export const redisSchema = z
   .strictObject({
     mode: z.literal('redis'),
     ...twemproxyPoolKeys,
+    backend_stats: z.boolean().default(false).describe("Add each server's own figures (Redis INFO, memcached stats) to /metrics, asked at scrape time and kept 5 s."),
     redis: z.literal(true, { error: 'a redis listener cannot say redis: false (that is a memcache pool)' }).optional(),
     redis_auth: z.string().optional().describe('Password clients must AUTH with, and padda sends to every server.'),
     redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
