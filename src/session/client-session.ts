@@ -25,8 +25,8 @@ export interface SessionHost {
   readonly protocol: PoolProtocol;
   /** The session's socket closed. */
   closed(session: ClientSession): void;
-  /** The session is being cut for leaving replies unread past client_output_limit. */
-  overflowed(session: ClientSession): void;
+  /** The session is being cut for leaving `unread` bytes of replies unread past an output limit. */
+  overflowed(session: ClientSession, unread: number, hard: boolean): void;
 }
 
 /**
@@ -39,7 +39,9 @@ export interface SessionHost {
  * `maxInflight` requests are in flight (resuming at half), while unread
  * replies pass half of client_output_limit, while a server connection is
  * congested, or while a barrier request waits. A client whose unread replies
- * pass client_output_limit is cut.
+ * stay past client_output_limit for client_output_limit_time is cut (one
+ * draining a large reply gets through it), and one past the hard limit at
+ * once: Redis's client-output-buffer-limit.
  */
 export class ClientSession implements Flushable, SlotOwner {
   readonly id: number;
@@ -60,6 +62,8 @@ export class ClientSession implements Flushable, SlotOwner {
   #ended = false;
   /** Inside the dispatch loop: a reply completed by a request being dispatched must not start a second loop. */
   #dispatching = false;
+  /** Cuts the client if it is still past the soft output limit when it fires. */
+  #softLimitTimer: NodeJS.Timeout | null = null;
   readonly #resume = () => this.#dispatch();
 
   constructor(id: number, socket: net.Socket, host: SessionHost) {
@@ -75,9 +79,14 @@ export class ClientSession implements Flushable, SlotOwner {
       protocol.retain();
     };
     if (!readShared(socket, received)) socket.on('data', received);
-    socket.on('drain', this.#resume);
+    socket.on('drain', () => {
+      // Everything written was taken: whatever the client owed, it has read it.
+      this.#clearSoftLimit();
+      this.#dispatch();
+    });
     socket.on('end', () => this.finishAfterReplies());
-    socket.on('error', () => {});
+    // A reset (or a write to a client that is gone): nutcracker counts it as client_err.
+    socket.on('error', () => this.#host.metrics.error('client_reset'));
     socket.once('close', () => this.#onClose());
   }
 
@@ -113,7 +122,7 @@ export class ClientSession implements Flushable, SlotOwner {
     if (this.#closed) return;
     this.#held += slot.size;
     if (this.#replies.peek() === slot) this.#release();
-    else if (this.#held > this.#host.limits.outputLimit) this.#overflow();
+    else this.#checkOutput();
   }
 
   /**
@@ -142,10 +151,7 @@ export class ClientSession implements Flushable, SlotOwner {
       writeBatch(socket, this.#out, this.#outBytes);
       this.#out = [];
       this.#outBytes = 0;
-      if (socket.writableLength > this.#host.limits.outputLimit) {
-        this.#overflow();
-        return;
-      }
+      if (this.#checkOutput()) return;
       if (!this.#paused && !this.#closing && this.#holding()) this.#pause();
     }
     if (this.#closing && this.#replies.length === 0) {
@@ -224,14 +230,43 @@ export class ClientSession implements Flushable, SlotOwner {
     this.#outBytes += bytes.length;
   }
 
-  /** A client that does not read its replies, or waits on one while others pile up, is dropped, not buffered without end. */
-  #overflow(): void {
-    this.#host.overflowed(this);
+  /**
+   * A client that does not read its replies, or waits on one while others
+   * pile up, is dropped, not buffered without end: at once past the hard
+   * limit, after client_output_limit_time past the soft one. True when cut.
+   */
+  #checkOutput(): boolean {
+    const limits = this.#host.limits;
+    const unread = this.socket.writableLength + this.#held;
+    if (unread > limits.outputHardLimit) {
+      this.#overflow(unread, true);
+      return true;
+    }
+    if (unread > limits.outputLimit && this.#softLimitTimer === null) {
+      this.#softLimitTimer = setTimeout(() => {
+        this.#softLimitTimer = null;
+        const still = this.socket.writableLength + this.#held;
+        if (!this.#closed && still > limits.outputLimit) this.#overflow(still, false);
+      }, limits.outputLimitTime);
+      this.#softLimitTimer.unref();
+    }
+    return false;
+  }
+
+  #clearSoftLimit(): void {
+    if (this.#softLimitTimer === null) return;
+    clearTimeout(this.#softLimitTimer);
+    this.#softLimitTimer = null;
+  }
+
+  #overflow(unread: number, hard: boolean): void {
+    this.#host.overflowed(this, unread, hard);
     this.socket.destroy();
   }
 
   #onClose(): void {
     this.#closed = true;
+    this.#clearSoftLimit();
     // Servers still owe replies to these; dropping them here lets each be freed as it arrives.
     this.#replies.drainAll();
     this.#protocol.closed();

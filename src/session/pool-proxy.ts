@@ -5,15 +5,13 @@ import type { ModeContext, ModeHandler } from '../modes/mode.ts';
 import type { InFlight } from '../upstream/in-flight.ts';
 import type { ServerPool } from '../upstream/server-pool.ts';
 import { serverStats } from '../upstream/sharded-pool.ts';
-import { sessionLimits, type SessionLimits } from './client-limits.ts';
+import { sessionLimits, type ClientLimitConfig, type SessionLimits } from './client-limits.ts';
 import { ClientSession, type SessionHost } from './client-session.ts';
 import type { PoolProtocol } from './protocol.ts';
 
 /** The keys of a sharding listener the sessions read (twemproxy's client_connections, padda's client limits). */
-export interface PoolProxyConfig {
+export interface PoolProxyConfig extends ClientLimitConfig {
   client_connections: number;
-  client_output_limit: number;
-  client_max_inflight: number;
 }
 
 /**
@@ -64,9 +62,10 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
     if (this.#drained !== null && this.#sessions.size === 0) this.#drained();
   }
 
-  overflowed(session: ClientSession): void {
+  overflowed(session: ClientSession, unread: number, hard: boolean): void {
     this.metrics.error('client_output_limit');
-    this.#log.warn({ client: session.socket.remoteAddress, limit: this.#config.client_output_limit }, 'client closed: its unread replies passed client_output_limit');
+    const limit = hard ? 'client_output_hard_limit' : `client_output_limit for ${this.limits.outputLimitTime} ms`;
+    this.#log.warn({ client: session.socket.remoteAddress, unread, limit: hard ? this.limits.outputHardLimit : this.limits.outputLimit }, `client closed: its unread replies passed ${limit}`);
   }
 
   start(): Promise<void> {

@@ -45,7 +45,8 @@ export class Dispatcher {
     switch (kind) {
       case RequestKind.invalid:
         client.answer(command, request.reply);
-        if (request.close) client.session.finishAfterReplies();
+        // Input memcached closes on: a protocol error, which nutcracker counts as client_err.
+        if (request.close) client.session.protocolError(null);
         return;
       case RequestKind.get:
       case RequestKind.gets:

@@ -36,6 +36,8 @@ export function crossServer(name: string): Buffer {
 export class RedisPool {
   readonly pool: ServerPool<InFlight>;
   readonly connectionOptions: ConnectionOptions;
+  /** mget_errors: key — a failed fragment's error goes in its keys' places, not over the whole MGET. */
+  readonly #keyErrors: boolean;
   readonly #router: PoolRouter;
   readonly #commands: CommandMetricsTable<RedisCommand>;
   /** Sub-requests made by splitting multi-key commands (twemproxy's `fragments`). */
@@ -45,8 +47,9 @@ export class RedisPool {
   #spans = new Uint32Array(64);
   #routed = new Int32Array(32);
 
-  constructor(pool: ServerPool<InFlight>, router: PoolRouter, connectionOptions: ConnectionOptions, commands: CommandMetricsTable<RedisCommand>, fragments: Counter) {
+  constructor(pool: ServerPool<InFlight>, router: PoolRouter, connectionOptions: ConnectionOptions, commands: CommandMetricsTable<RedisCommand>, fragments: Counter, keyErrors: boolean) {
     this.pool = pool;
+    this.#keyErrors = keyErrors;
     this.#router = router;
     this.connectionOptions = connectionOptions;
     this.#commands = commands;
@@ -121,7 +124,7 @@ export class RedisPool {
       if (servers[i] !== servers[0]) oneServer = false;
     }
     if (oneServer) return this.send(session, servers[0]!, this.call(command), args.buffer.subarray(args.start, args.end));
-    const request = new SplitRequest(session, this.call(command), kind, servers.slice(0, count), this.pool.servers);
+    const request = new SplitRequest(session, this.call(command), kind, this.#keyErrors, servers.slice(0, count), this.pool.servers);
     session.push(request);
     const step = kind === Kind.MSET ? 2 : 1;
     const indexes: number[] = [];

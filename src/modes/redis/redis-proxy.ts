@@ -31,7 +31,7 @@ export function createRedisProxy(config: RedisConfig, context: ModeContext): Poo
   const { pool, router } = createShardedPool<InFlight>(config, () => new RespFramer<InFlight>(), context, connectionOptions);
   const commands = new CommandMetricsTable<RedisCommand>(context.registry, context.listener, REDIS_COMMAND_FAMILIES, (command) => command.name);
   const fragments = context.registry.counter('padda_pool_fragments_total', 'Sub-requests made by splitting multi-key commands across servers.', { listener: context.listener });
-  const redisPool = new RedisPool(pool, router, connectionOptions, commands, fragments);
+  const redisPool = new RedisPool(pool, router, connectionOptions, commands, fragments, config.mget_errors === 'key');
   const settings: RedisClientSettings = {
     password: config.redis_auth,
     db: config.redis_db,

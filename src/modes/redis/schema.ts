@@ -15,6 +15,10 @@ export const redisSchema = z
     ...clientLimitKeys({ maxInflight: 256 }),
     allow_commands: z.array(z.enum(REACHING_COMMAND_NAMES)).default([])
       .describe('Commands padda refuses because they act beyond the pool\'s servers and database (migrate reaches another host, move and copy … db another database); list those this pool may forward.'),
+    mget_errors: z
+      .enum(['command', 'key'])
+      .default('command')
+      .describe('An MGET whose keys span servers, one of which fails: `command` answers one error for the whole command, as twemproxy does (clients raise it); `key` answers the other keys\' values with the error in the failed keys\' places.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
   })
   .superRefine(refuseDuplicateServerNames)

@@ -106,6 +106,34 @@ describe('server faults', () => {
     assert.equal(await client.set('back', 'ok'), 'OK');
   });
 
+  test('MGET with one of its servers down answers one error for the command, as twemproxy does; mget_errors: key puts it in those keys\' places', async () => {
+    for (const mode of ['command', 'key']) {
+      const { client, shards, port } = await pool({ servers: 2, extra: mode === 'key' ? '    mget_errors: key' : '' });
+      // Keys that differ in their first bytes: fnv1a_64 barely mixes a differing last byte.
+      const keys = Array.from({ length: 20 }, (_, i) => `${i}-mget`);
+      for (const key of keys) await client.set(key, `v-${key}`);
+      const onFirst = new Redis({ host: '127.0.0.1', port: shards[0]!.port });
+      const down = await Promise.all(keys.map(async (key) => (await onFirst.exists(key)) === 1));
+      onFirst.disconnect();
+      assert.ok(down.includes(true) && down.includes(false), 'keys on both servers');
+      await shards[0]!.stop();
+      const reader = raw(port);
+      reader.socket.write(`*${keys.length + 1}\r\n$4\r\nMGET\r\n${keys.map((k) => `$${k.length}\r\n${k}\r\n`).join('')}`);
+      const error = /^-ERR Connection refused \(127\.0\.0\.1:\d+:1: ECONNREFUSED\)\r\n/;
+      if (mode === 'command') {
+        await reader.until((text) => text.endsWith('\r\n'));
+        assert.match(reader.received(), new RegExp(`${error.source}$`));
+      } else {
+        await reader.until((text) => text.split('\r\n').length > 2 * keys.length);
+        const expected = keys.map((key, i) => (down[i] ? null : `$${`v-${key}`.length}\r\nv-${key}\r\n`));
+        const elements = reader.received().slice(`*${keys.length}\r\n`.length).split(/(?<=\r\n)(?=[-$])/);
+        assert.equal(elements.length, keys.length, reader.received());
+        elements.forEach((element, i) => (expected[i] === null ? assert.match(element, error) : assert.equal(element, expected[i])));
+      }
+      reader.socket.destroy();
+    }
+  });
+
   test('a server dying mid-reply fails only the requests that were on it', async () => {
     // 320 MB of replies in flight to one client: lift the output limit that would otherwise cut it off.
     // The survivor's 160 MB take seconds on a loaded machine: its timeout must not be what fails them.
