@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
 import { DEFAULT_ITEM_SIZE_MAX } from '../../protocols/memcache/limits.ts';
-import { clientLimitKeys } from '../../session/client-limits.ts';
+import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 
 export const memcacheSchema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
-import { clientLimitKeys } from '../../session/client-limits.ts';
+import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 import { REACHING_COMMAND_NAMES } from './reaching-commands.ts';
 
