@@ -50,7 +50,8 @@ export class ClientSession implements Flushable, SlotOwner {
   barrier: ReplySlot | null = null;
   readonly #host: SessionHost;
   readonly #protocol: ClientProtocol;
-  readonly #replies = new Fifo<ReplySlot>();
+  /** Starts small: an idle client should cost little; it grows with a pipeline. */
+  readonly #replies = new Fifo<ReplySlot>(4);
   #out: Buffer[] = [];
   #outBytes = 0;
   /** Bytes of complete replies still queued behind an unanswered one. */

@@ -1,4 +1,5 @@
 import { findCommand, type RedisCommand } from '../../protocols/resp/commands/command-table.ts';
+import type { RequestLimits } from '../../protocols/resp/limits.ts';
 import { RequestScanner } from '../../protocols/resp/request-scanner.ts';
 import { errorReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
 import type { ClientSession } from '../../session/client-session.ts';
@@ -29,7 +30,8 @@ interface Transaction {
 export interface RedisClientSettings {
   readonly password: string | undefined;
   readonly db: number;
-  readonly queryBufferLimit: number;
+  /** The scanner's limits, one object for every client of the listener. */
+  readonly requestLimits: RequestLimits;
   /** Which commands that act beyond the pool this listener forwards (allow_commands). */
   readonly reach: ReachPolicy;
 }
@@ -61,7 +63,7 @@ export class RedisClient implements ClientProtocol, LocalClient {
     this.password = settings.password;
     this.db = settings.db;
     this.authenticated = this.password === undefined;
-    this.#scanner = new RequestScanner({ maxQueryBuffer: Math.min(settings.queryBufferLimit, 2 ** 31 - 1) });
+    this.#scanner = new RequestScanner(settings.requestLimits);
     this.#scanner.requireAuth = !this.authenticated;
   }
 

@@ -1,6 +1,7 @@
 import type { ModeContext } from '../mode.ts';
 import { CommandMetricsTable } from '../../metrics/command-metrics.ts';
 import type { RedisCommand } from '../../protocols/resp/commands/command-table.ts';
+import { requestLimits } from '../../protocols/resp/limits.ts';
 import { errorReply } from '../../protocols/resp/reply-encoder.ts';
 import { PoolProxy } from '../../session/pool-proxy.ts';
 import type { PoolProtocol } from '../../session/protocol.ts';
@@ -35,7 +36,7 @@ export function createRedisProxy(config: RedisConfig, context: ModeContext): Poo
   const settings: RedisClientSettings = {
     password: config.redis_auth,
     db: config.redis_db,
-    queryBufferLimit: config.client_query_buffer_limit,
+    requestLimits: requestLimits({ maxQueryBuffer: Math.min(config.client_query_buffer_limit, 2 ** 31 - 1) }),
     reach: new ReachPolicy(config.allow_commands),
   };
   // RESP2, plugged into the session core.

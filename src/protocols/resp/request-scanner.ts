@@ -98,7 +98,8 @@ export class RequestScanner implements CommandArguments {
   private searchedTo = 0;
   /** The current line has a NUL before its end: Redis will never find that end. */
   private lineBlocked = false;
-  private readonly inline = new InlineCommandParser();
+  /** Made on the first inline command: most clients never send one, and an idle client should cost little. */
+  private inline: InlineCommandParser | null = null;
 
   constructor(limits: Partial<RequestLimits> = {}) {
     this.limits = requestLimits(limits);
@@ -245,9 +246,9 @@ export class RequestScanner implements CommandArguments {
       return INCOMPLETE;
     }
     const lineEnd = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
-    const command = this.inline.parse(buf, pos, lineEnd);
+    const inline = (this.inline ??= new InlineCommandParser());
+    const command = inline.parse(buf, pos, lineEnd);
     if (command === null) return this.fail(requestError('UNBALANCED_QUOTES'));
-    const { inline } = this;
     this.ensureArgCapacity(inline.argc);
     this.argStart.set(inline.argStart.subarray(0, inline.argc));
     this.argEnd.set(inline.argEnd.subarray(0, inline.argc));
