@@ -1,12 +1,13 @@
-import http from 'node:http';
 import type { Logger } from '../log.ts';
 import type { FamilySnapshot } from '../metrics/registry.ts';
 import { formatPrometheus, PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.ts';
 import type { ListenerConfigBase } from '../modes/mode.ts';
-import { formatAddress, listenOn, type Address } from '../net/address.ts';
+import { formatAddress, type Address } from '../net/address.ts';
 import type { ProcessReport } from '../runtime/process-report.ts';
+import { AdminHttp, type AdminAnswer } from './admin-http.ts';
 import { BackendStatsCollector } from './backend-stats/collector.ts';
 import { statsPools } from './backend-stats/pools.ts';
+import { StatusPage } from './status-page/status-page.ts';
 import { listenerStats, mergeReports, readiness } from './report.ts';
 
 /** What the admin server asks of the daemon; the supervisor implements it. */
@@ -31,75 +32,68 @@ const ROUTES = ['/healthz', '/ready', '/metrics', '/config', '/stats'];
  * serve), /metrics (Prometheus, summed over workers), /config, /stats.
  */
 export class AdminServer {
-  private readonly server: http.Server;
+  private readonly server: AdminHttp;
   private readonly view: AdminView;
   private readonly log: Logger;
   private readonly backendStats: BackendStatsCollector;
+  private readonly statusPage = new StatusPage();
 
   constructor(view: AdminView, log: Logger) {
     this.view = view;
     this.log = log;
     this.backendStats = new BackendStatsCollector(() => statsPools(view.listenerConfigs()), log);
-    this.server = http.createServer((req, res) => {
-      this.route(req, res).catch((error: Error) => {
-        this.log.error({ err: error.message, path: req.url }, 'admin request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('internal error\n');
-      });
-    });
-    this.server.keepAliveTimeout = 5_000;
+    this.server = new AdminHttp((method, path, query) =>
+      this.route(method, path, query).catch((error: Error) => {
+        this.log.error({ err: error.message, path }, 'admin request failed');
+        return text(500, 'internal error\n');
+      }),
+    );
   }
 
   async listen(address: Address): Promise<void> {
-    await listenOn(this.server, address);
+    await this.server.listen(address);
     this.log.info({ admin: formatAddress(address) }, 'admin server listening');
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
-      return;
-    }
+  private async route(method: string, path: string, query: string): Promise<AdminAnswer> {
+    if (method !== 'GET' && method !== 'HEAD') return { ...text(405, 'method not allowed\n'), headers: { allow: 'GET, HEAD' } };
     switch (path) {
       case '/healthz':
-        return text(res, 200, 'ok\n');
+        return text(200, 'ok\n');
       case '/ready': {
         const report = readiness(await this.view.collect(), this.view.expectedWorkers(), this.view.listenerNames());
-        return report.ready ? text(res, 200, 'ready\n') : text(res, 503, `not ready\n${report.reasons.join('\n')}\n`);
+        return report.ready ? text(200, 'ready\n') : text(503, `not ready\n${report.reasons.join('\n')}\n`);
       }
       case '/metrics': {
         const [reports, backends] = await Promise.all([this.view.collect(), this.backendStats.collect()]);
-        const body = formatPrometheus([...this.view.ownMetrics(), ...mergeReports(reports), ...backends]);
-        res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
-        res.end(body);
-        return;
+        return { status: 200, type: PROMETHEUS_CONTENT_TYPE, body: formatPrometheus([...this.view.ownMetrics(), ...mergeReports(reports), ...backends]) };
       }
       case '/config':
-        return json(res, this.view.config());
+        return json(this.view.config());
       case '/stats': {
         const reports = await this.view.collect();
-        return json(res, { ...this.view.daemon(), listeners: listenerStats(reports, mergeReports(reports)) });
+        return json({ ...this.view.daemon(), listeners: listenerStats(reports, mergeReports(reports)) });
       }
-      case '/':
-        return text(res, 200, `padda admin\n${ROUTES.join('\n')}\n`);
+      case '/': {
+        const [reports, backends] = await Promise.all([this.view.collect(), this.backendStats.collect()]);
+        const page = this.statusPage.render({ reports, extraSeries: backends, daemon: this.view.daemon() }, new URLSearchParams(query));
+        // No script, no external asset: the policy makes sure of it, and of nothing a name could smuggle in.
+        return { status: 200, type: 'text/html; charset=utf-8', body: page, headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } };
+      }
       default:
-        return text(res, 404, `not found; try ${ROUTES.join(' ')}\n`);
+        return text(404, `not found; try ${ROUTES.join(' ')}\n`);
     }
   }
 }
 
-function text(res: http.ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(body);
+function text(status: number, body: string): AdminAnswer {
+  return { status, type: 'text/plain; charset=utf-8', body };
 }
 
-function json(res: http.ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(value, null, 2) + '\n');
+function json(value: unknown): AdminAnswer {
+  return { status: 200, type: 'application/json', body: JSON.stringify(value, null, 2) + '\n' };
 }

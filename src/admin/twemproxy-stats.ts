@@ -85,7 +85,8 @@ export function twemproxyStats(merged: readonly FamilySnapshot[], view: Pick<Twe
         server_err: sum('padda_server_errors_total', s) - sum('padda_server_errors_total', { ...s, reason: 'eof' }) - sum('padda_server_errors_total', { ...s, reason: 'timeout' }),
         server_timedout: sum('padda_server_errors_total', { ...s, reason: 'timeout' }),
         server_connections: sum('padda_server_connections', s),
-        server_ejected_at: sum('padda_server_ejected_at_microseconds', s),
+        // twemproxy reports microseconds since the epoch.
+        server_ejected_at: Math.round(sum('padda_server_ejected_timestamp_seconds', s) * 1e6),
         requests: requests + sum('padda_server_in_flight_requests', s),
         request_bytes: sum('padda_server_sent_bytes_total', s),
         responses: requests,

@@ -1,5 +1,5 @@
 import { formatAddress, type Address } from '../net/address.ts';
-import { isConfigFile } from './values.ts';
+import { isConfigFile } from './config-file.ts';
 
 /** Keys whose values are credentials; /config and `padda check` show them as "<redacted>". */
 const SECRET_KEYS = /^(redis_auth|auth|password|pass|secret|token|passphrase|.*_password|.*_secret|.*_token)$/i;

@@ -5,18 +5,19 @@ import type { Environment } from './interpolate.ts';
 import { ConfigError, formatPath, type ConfigPath, type ConfigProblem } from './problems.ts';
 import { adaptTwemproxy } from './twemproxy.ts';
 import { validate } from './validate.ts';
-import { isConfigFile } from './values.ts';
-import { parseYamlSource, type YamlSource } from './yaml-source.ts';
+import { isConfigFile } from './config-file.ts';
+import { parseYamlSource, sortProblems, type YamlSource } from './yaml-source.ts';
 
-/** Parses, interpolates and validates config text; throws ConfigError listing every problem. */
+/** Parses, interpolates and validates config text; throws ConfigError listing every problem, in file order. */
 export function loadConfigText<T>(schema: z.ZodType<T>, file: string, text: string, env: Environment = process.env): T {
-  const source = parseYamlSource(file, text, env);
-  if (Array.isArray(source)) throw new ConfigError(source);
-  const adapted = adaptTwemproxy(source, env);
+  const parsed = parseYamlSource(file, text, env);
+  if (Array.isArray(parsed)) throw new ConfigError(parsed);
+  const adapted = adaptTwemproxy(parsed.source, env);
   const result = validate(schema, adapted);
-  if ('problems' in result) throw new ConfigError(result.problems);
-  const missing = resolveConfigFiles(result.config, path.dirname(path.resolve(file)), adapted, []);
-  if (missing.length > 0) throw new ConfigError(missing);
+  const problems = [...parsed.problems];
+  if ('problems' in result) problems.push(...result.problems.filter((problem) => !parsed.unresolved.has(problem.path)));
+  else if (problems.length === 0) problems.push(...resolveConfigFiles(result.config, path.dirname(path.resolve(file)), adapted, []));
+  if (problems.length > 0 || !('config' in result)) throw new ConfigError(sortProblems(problems));
   return result.config;
 }
 

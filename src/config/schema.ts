@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../log.ts';
-import type { ModeDefinition } from '../modes/mode.ts';
 import { address, duration } from './values.ts';
 
 export const LISTENER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -24,14 +23,11 @@ const workers = z
   .describe('Processes sharing every listening port (SO_REUSEPORT); "auto" is one per core.');
 
 /**
- * The root schema, built from the modes the program ships. It is the single
- * source of truth for types, defaults, validation and the JSON Schema.
+ * The root schema, built from the schemas of the modes the program ships. It
+ * is the single source of truth for types, defaults, validation and the JSON Schema.
  */
-export function buildConfigSchema(modes: readonly ModeDefinition<any>[]) {
-  const listener = z.discriminatedUnion(
-    'mode',
-    modes.map((mode) => mode.schema) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  );
+export function buildConfigSchema(modeSchemas: readonly z.ZodType[]) {
+  const listener = z.discriminatedUnion('mode', modeSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
   return z
     .strictObject({
       admin: admin.prefault({}),

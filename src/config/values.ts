@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAddress } from '../net/address.ts';
+import type { ConfigFile } from './config-file.ts';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = {
@@ -54,22 +55,6 @@ export function parsedString<T extends object>(parse: (text: string) => T | stri
 /** A listen or upstream address, parsed at load time so a typo is reported at its line. */
 export const address = parsedString(parseAddress, 'host:port, [ipv6]:port, or a unix socket path');
 
-/**
- * A file named in the config, relative to the config file's directory (as
- * nginx reads its includes), so a config and the files beside it move
- * together. The schema keeps what was written; the loader, which knows the
- * config's location, makes `path` absolute and checks that it exists. The
- * result is plain JSON, so a worker process needs no directory of its own.
- */
-export interface ConfigFile {
-  kind: 'config-file';
-  written: string;
-  path: string;
-}
-
+/** A file named in the config (see config-file.ts). */
 export const configFile = z.string().min(1).transform((written): ConfigFile => ({ kind: 'config-file', written, path: written }))
   .meta({ description: "a file path; a relative one is read from the config file's directory" });
-
-export function isConfigFile(value: unknown): value is ConfigFile {
-  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'config-file' && 'written' in value;
-}

@@ -79,12 +79,15 @@ interface Family {
   help: string;
   type: MetricType;
   bounds?: readonly number[];
-  children: Map<string, { labels: Labels; metric: Metric }>;
+  children: Map<string, { labels: Labels; metric: Metric; generation: number }>;
 }
 
 export class Registry {
   private readonly families = new Map<string, Family>();
   private readonly collectors: Array<() => void> = [];
+  /** Per listener: the generation its newest handler's series belong to (see beginGeneration). */
+  private readonly generations = new Map<string, number>();
+  private nextGeneration = 1;
 
   counter(name: string, help: string, labels: Labels = {}): Counter {
     return this.child(name, help, 'counter', labels, undefined, () => new Counter()) as Counter;
@@ -105,6 +108,25 @@ export class Registry {
       const at = this.collectors.indexOf(collector);
       if (at >= 0) this.collectors.splice(at, 1);
     };
+  }
+
+  /**
+   * From now on, series of `listener` made or asked for belong to a new
+   * generation: a reload's new handler asks for those of the servers, shards
+   * and variants it has, so once the old handler is gone, `removeOlderThan`
+   * forgets the series of those a reload removed.
+   */
+  beginGeneration(listener: string): number {
+    const generation = this.nextGeneration++;
+    this.generations.set(listener, generation);
+    return generation;
+  }
+
+  /** Forgets the series of `listener` that no handler asked for since `generation` began. */
+  removeOlderThan(listener: string, generation: number): void {
+    for (const family of this.families.values()) {
+      for (const [key, child] of family.children) if (child.labels.listener === listener && child.generation < generation) family.children.delete(key);
+    }
   }
 
   /** Forgets every series carrying `label=value`, e.g. a listener removed by reload. */
@@ -149,9 +171,10 @@ export class Registry {
     const key = labelKey(labels);
     let child = family.children.get(key);
     if (!child) {
-      child = { labels: { ...labels }, metric: create() };
+      child = { labels: { ...labels }, metric: create(), generation: 0 };
       family.children.set(key, child);
     }
+    if (labels.listener !== undefined) child.generation = this.generations.get(labels.listener) ?? 0;
     return child.metric;
   }
 }

@@ -41,8 +41,12 @@ export interface ModeHandler {
 
 export interface ModeDefinition<Config extends ListenerConfigBase = ListenerConfigBase> {
   name: string;
-  /** A strict object schema whose `mode` is the literal `name`. */
-  schema: z.ZodType<Config>;
+  /**
+   * A strict object schema whose `mode` is the literal `name`. Imported on
+   * demand: the daemon reads its config on a thread of its own, so the serving
+   * thread never loads zod and the schemas (about 25 MiB).
+   */
+  schema(): Promise<z.ZodType<Config>>;
   /**
    * Builds the handler. Modes load their implementation here, lazily, so a
    * process pays (in memory and start time) only for the modes its config

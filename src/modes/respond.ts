@@ -73,6 +73,6 @@ class Respond implements ModeHandler {
 
 export const respondMode: ModeDefinition<RespondConfig> = {
   name: 'respond',
-  schema,
+  schema: async () => schema,
   create: (config, context) => new Respond(config, context),
 };

@@ -52,6 +52,6 @@ class TcpProxy implements ModeHandler {
 
 export const tcpMode: ModeDefinition<TcpConfig> = {
   name: 'tcp',
-  schema,
+  schema: async () => schema,
   create: (config, context) => new TcpProxy(config, context),
 };

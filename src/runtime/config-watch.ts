@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -16,12 +15,13 @@ export class ConfigWatch {
   private readonly onChange: () => void;
   private watcher: fs.FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private digest: string;
+  /** The content last seen, kept whole: a config is small, and comparing bytes needs no hashing code loaded. */
+  private content: Buffer | null;
 
   constructor(file: string, onChange: () => void) {
     this.file = file;
     this.onChange = onChange;
-    this.digest = this.read();
+    this.content = this.read();
   }
 
   start(): void {
@@ -35,7 +35,7 @@ export class ConfigWatch {
 
   /** Called after a reload the daemon did for another reason (SIGHUP), so the same content is not reloaded twice. */
   remember(): void {
-    this.digest = this.read();
+    this.content = this.read();
   }
 
   stop(): void {
@@ -47,18 +47,18 @@ export class ConfigWatch {
   private changed(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      const digest = this.read();
-      if (digest === this.digest || digest === '') return;
-      this.digest = digest;
+      const content = this.read();
+      if (content === null || (this.content !== null && content.equals(this.content))) return;
+      this.content = content;
       this.onChange();
     }, SETTLE_MS);
   }
 
-  private read(): string {
+  private read(): Buffer | null {
     try {
-      return createHash('sha256').update(fs.readFileSync(this.file)).digest('hex');
+      return fs.readFileSync(this.file);
     } catch {
-      return '';
+      return null;
     }
   }
 }

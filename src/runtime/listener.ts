@@ -7,6 +7,18 @@ import type { ModeHandler } from '../modes/mode.ts';
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
 
+export interface ListenerOptions {
+  backlog?: number;
+  /**
+   * SO_REUSEPORT: only padda's own worker processes may share a port. A single
+   * process binds exclusively, so a second padda (or anything else) on the port
+   * is EADDRINUSE instead of silently taking part of the connections.
+   */
+  reusePort?: boolean;
+  /** Don't bind until `claim()`: the supervisor found the port taken and retries it itself. */
+  waitFor?: string;
+}
+
 /**
  * A bound listening socket and the handler its connections go to. The socket
  * outlives handlers: a reload that changes a listener's mode settings swaps
@@ -21,17 +33,22 @@ export class Listener {
   bindError: string | null = 'not bound yet';
   private readonly server: net.Server;
   private readonly log: Logger;
+  private readonly backlog: number;
+  private readonly reusePort: boolean;
   private retryDelay = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private retry = true;
+  private waiting: boolean;
 
-  private readonly backlog: number;
-
-  constructor(address: Address, handler: ModeHandler, log: Logger, backlog = 1024) {
+  constructor(address: Address, handler: ModeHandler, log: Logger, options: ListenerOptions = {}) {
     this.address = address;
-    this.backlog = backlog;
     this.handler = handler;
     this.log = log;
+    this.backlog = options.backlog ?? 1024;
+    this.reusePort = options.reusePort ?? false;
+    this.waiting = options.waitFor !== undefined;
+    if (options.waitFor !== undefined) this.bindError = options.waitFor;
     // Half-open: a client's FIN must not close our write side before the answer is out.
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.handler.accept(socket));
     this.server.on('error', (error) => this.bindFailed(error as NodeJS.ErrnoException));
@@ -42,8 +59,14 @@ export class Listener {
     return this.bindError === null;
   }
 
-  /** Resolves once bound or once the first attempt failed (retries go on in the background). */
-  bind(): Promise<void> {
+  /**
+   * Resolves once bound or once the first attempt failed. With `retry`, a failed
+   * port is tried again with backoff in the background; without, the caller
+   * gives up on it (a reload that cannot bind changes nothing).
+   */
+  bind(retry = true): Promise<void> {
+    this.retry = retry;
+    if (this.waiting) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.server.off('listening', done);
@@ -54,6 +77,13 @@ export class Listener {
       this.server.once('error', done);
       this.listen();
     });
+  }
+
+  /** The port the supervisor was waiting for is free now: bind it. */
+  claim(): Promise<void> {
+    if (!this.waiting) return Promise.resolve();
+    this.waiting = false;
+    return this.bind();
   }
 
   /** Stops accepting; connections already accepted stay with their handler, which drains them. */
@@ -78,8 +108,7 @@ export class Listener {
     if (address.kind === 'unix') {
       this.server.listen({ path: address.path, backlog: this.backlog });
     } else {
-      // SO_REUSEPORT lets every worker process bind the same port and the kernel spread connections.
-      this.server.listen({ host: address.host, port: address.port, reusePort: true, backlog: this.backlog });
+      this.server.listen({ host: address.host, port: address.port, reusePort: this.reusePort, backlog: this.backlog });
     }
   }
 
@@ -93,8 +122,8 @@ export class Listener {
       this.removeStaleSocket(this.address.path);
     }
     this.bindError = `cannot listen on ${formatAddress(this.address)}: ${error.code ?? error.message}`;
+    if (this.closed || !this.retry) return;
     this.log.error({ err: error.message, retryInMs: this.retryDelay }, this.bindError);
-    if (this.closed) return;
     this.retryTimer = setTimeout(() => this.listen(), this.retryDelay);
     this.retryTimer.unref();
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);

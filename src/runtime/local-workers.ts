@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
-import { Runtime } from './runtime.ts';
+import { Runtime, type PreparedApply, type PrepareOptions } from './runtime.ts';
 
 /** `workers: 1`: listeners run in the supervisor's own process, with no IPC on any path. */
 export class LocalWorkers implements WorkerSet {
@@ -12,14 +12,25 @@ export class LocalWorkers implements WorkerSet {
   private readonly runtime: Runtime;
   private readonly role: string;
 
-  constructor(log: Logger, role = 'main') {
-    this.role = role;
-    registerProcessMetrics(this.registry, role);
-    this.runtime = new Runtime(log, this.registry);
+  /** `role` names a forked worker, whose sockets share their ports with its siblings'. */
+  constructor(log: Logger, role?: string) {
+    this.role = role ?? 'main';
+    registerProcessMetrics(this.registry, this.role);
+    this.runtime = new Runtime(log, this.registry, role !== undefined);
   }
 
-  apply(config: PaddaConfig): Promise<void> {
-    return this.runtime.apply(config);
+  prepare(config: PaddaConfig, strict: boolean, taken?: Record<string, string>): Promise<PreparedApply> {
+    const options: PrepareOptions = { strict, ...(taken ? { taken } : {}) };
+    return this.runtime.prepare(config, options);
+  }
+
+  claim(address: string): Promise<void> {
+    return this.runtime.claim(address);
+  }
+
+  /** This process's logger is the supervisor's (or, in a worker, the worker's own): its owner adjusts it. */
+  adjustLog(): Promise<void> {
+    return Promise.resolve();
   }
 
   collect(): Promise<ProcessReport[]> {

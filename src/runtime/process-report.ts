@@ -1,5 +1,7 @@
+import type { PaddaConfig } from '../config/schema.ts';
+import type { LogLevel } from '../log.ts';
 import type { FamilySnapshot } from '../metrics/registry.ts';
-import type { ListenerStatus } from './runtime.ts';
+import type { ListenerStatus, PreparedApply } from './runtime.ts';
 
 /** What one serving process tells the admin server at scrape time. */
 export interface ProcessReport {
@@ -11,7 +13,10 @@ export interface ProcessReport {
 /** The processes that run listeners: this one alone, or forked workers. */
 export interface WorkerSet {
   readonly size: number;
-  apply(config: import('../config/schema.ts').PaddaConfig): Promise<void>;
+  /** See Runtime.prepare: with `strict` (a reload), nothing changes unless everything can. */
+  prepare(config: PaddaConfig, strict: boolean): Promise<PreparedApply>;
   collect(): Promise<ProcessReport[]>;
+  /** Sets every serving process's log level, and with `reopen` reopens its log file (SIGHUP under logrotate). */
+  adjustLog(level: LogLevel, reopen: boolean): Promise<void>;
   shutdown(): Promise<void>;
 }

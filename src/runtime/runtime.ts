@@ -2,7 +2,7 @@ import type { PaddaConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { Registry } from '../metrics/registry.ts';
-import { findMode } from '../modes/index.ts';
+import { loadMode } from '../modes/index.ts';
 import type { ListenerConfigBase, ModeHandler } from '../modes/mode.ts';
 import { formatAddress } from '../net/address.ts';
 import { Listener } from './listener.ts';
@@ -19,6 +19,28 @@ export interface ListenerStatus {
   stats: Record<string, unknown>;
 }
 
+export interface PrepareOptions {
+  /**
+   * A reload is all or nothing: a new socket that cannot bind, or a changed
+   * listener that cannot serve, fails it and nothing changes. At start there
+   * is nothing to keep, so such a port is retried while the rest serves.
+   */
+  strict: boolean;
+  /** Addresses (as formatted) the supervisor found held by another process; bound on `claim`. */
+  taken?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A config made ready to swap in: new handlers built and started, new sockets
+ * bound. A new socket serves its new handler at once (the handler may be
+ * needed to start another: a health check of a new listener), and an abort
+ * closes it with its connections.
+ */
+export interface PreparedApply {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 interface Running {
   key: string;
   config: ListenerConfigBase;
@@ -26,51 +48,79 @@ interface Running {
   startError: string | null;
 }
 
+interface Change {
+  name: string;
+  /** The registry generation of the new handler's series (Registry.beginGeneration). */
+  generation: number;
+  config: ListenerConfigBase;
+  key: string;
+  handler: ModeHandler;
+  listener: Listener | null;
+  /** The socket was bound for this change (not kept from a running listener), so an abort closes it. */
+  fresh: boolean;
+  startError: string | null;
+}
+
 /**
- * The listeners of one process. `apply` moves from the running config to a
- * new one touching only what changed: an unchanged listener keeps its socket,
- * handler and connections; a changed one gets a new handler on the same
- * socket (or a new socket, if its address changed) and the old one drains.
+ * The listeners of one process. Moving to a new config happens in two steps
+ * so a reload is all or nothing: `prepare` builds and starts every changed
+ * handler and binds every new socket, then `commit` swaps them in, or `abort`
+ * throws them away. An unchanged
+ * listener keeps its socket, handler and connections; a changed one gets its
+ * new handler on the same socket (a socket stays with its address, even
+ * across a rename), and the old handler drains.
  */
 export class Runtime {
   private readonly running = new Map<string, Running>();
   private readonly log: Logger;
   private readonly registry: Registry;
+  private readonly reusePort: boolean;
   private drainTimeout = 30_000;
   private readonly draining = new Set<Promise<void>>();
 
-  constructor(log: Logger, registry: Registry) {
+  /** `reusePort` when this is one of several worker processes sharing every port. */
+  constructor(log: Logger, registry: Registry, reusePort: boolean) {
     this.log = log;
     this.registry = registry;
+    this.reusePort = reusePort;
   }
 
-  async apply(config: PaddaConfig): Promise<void> {
-    this.drainTimeout = config.drain_timeout;
-    this.log.level = config.log.level;
-    const wanted = new Map(Object.entries(config.listeners));
-    // Build every new handler before touching anything, so a config that
-    // validates but cannot be instantiated (an unreadable certificate, say)
-    // leaves the running listeners exactly as they were.
-    const changes: Array<{ name: string; config: ListenerConfigBase; key: string; handler: ModeHandler }> = [];
+  async prepare(config: PaddaConfig, options: PrepareOptions): Promise<PreparedApply> {
+    const wanted = Object.entries(config.listeners);
+    const changes: Change[] = [];
+    const abort = async () => {
+      for (const change of changes) {
+        change.handler.destroy();
+        if (change.fresh) void change.listener?.close();
+        if (!this.running.has(change.name)) this.registry.removeWhere('listener', change.name);
+      }
+    };
     try {
       for (const [name, listenerConfig] of wanted) {
         const key = JSON.stringify(listenerConfig);
         if (this.running.get(name)?.key === key) continue;
-        changes.push({ name, config: listenerConfig, key, handler: await this.createHandler(name, listenerConfig) });
+        const generation = this.registry.beginGeneration(name);
+        changes.push({ name, config: listenerConfig, key, generation, handler: await this.createHandler(name, listenerConfig), listener: null, fresh: false, startError: null });
+      }
+      const kept = new Set(wanted.filter(([name]) => !changes.some((c) => c.name === name) && this.running.has(name)).map(([name]) => name));
+      await Promise.all(changes.map((change) => this.attachSocket(change, kept, options)));
+      await Promise.all(changes.map((change) => this.start(change)));
+      if (options.strict) {
+        for (const change of changes) {
+          // A changed listener that cannot serve does not replace one that can.
+          if (change.startError !== null && this.running.has(change.name)) throw new Error(`listener ${change.name}: ${change.startError}`);
+        }
       }
     } catch (error) {
-      for (const change of changes) change.handler.destroy();
+      await abort();
       throw error;
     }
-    const work: Promise<void>[] = [];
-    for (const [name, entry] of this.running) {
-      if (!wanted.has(name)) work.push(this.remove(name, entry));
-    }
-    for (const { name, config: listenerConfig, key, handler } of changes) {
-      const current = this.running.get(name);
-      work.push(current ? this.replace(name, current, listenerConfig, key, handler) : this.add(name, listenerConfig, key, handler));
-    }
-    await Promise.all(work);
+    return { commit: async () => this.commit(config, changes), abort };
+  }
+
+  /** Binds the ports the supervisor was waiting for, now free. */
+  async claim(address: string): Promise<void> {
+    await Promise.all([...this.running.values()].filter((r) => formatAddress(r.listener.address) === address).map((r) => r.listener.claim()));
   }
 
   status(): ListenerStatus[] {
@@ -85,53 +135,69 @@ export class Runtime {
 
   /** Stops accepting everywhere, then waits for in-flight work up to the drain timeout. */
   async shutdown(): Promise<void> {
-    const work = [...this.running].map(([name, entry]) => this.remove(name, entry));
-    await Promise.all([...work, ...this.draining]);
-  }
-
-  private async add(name: string, config: ListenerConfigBase, key: string, handler: ModeHandler): Promise<void> {
-    const listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }), backlogOf(config));
-    const entry: Running = { key, config, listener, startError: null };
-    this.running.set(name, entry);
-    await Promise.all([listener.bind(), this.start(entry, handler)]);
-    this.log.info({ listener: name, mode: config.mode, listen: formatAddress(config.listen) }, 'listener started');
-  }
-
-  private async replace(name: string, current: Running, config: ListenerConfigBase, key: string, handler: ModeHandler): Promise<void> {
-    const next: Running = { key, config, listener: current.listener, startError: null };
-    await this.start(next, handler);
-    // A changed listener that cannot serve does not replace one that can: the reload fails and the old one stays.
-    if (next.startError !== null) {
-      handler.destroy();
-      throw new Error(`listener ${name}: ${next.startError}`);
+    for (const [name, entry] of this.running) {
+      this.running.delete(name);
+      void entry.listener.close();
+      this.retire(name, entry.listener.handler);
+      this.log.info({ listener: name }, 'listener stopped');
     }
-    const sameAddress = JSON.stringify(config.listen) === JSON.stringify(current.config.listen);
-    if (sameAddress) {
-      const old = current.listener.handler;
-      current.listener.handler = handler;
-      this.running.set(name, next);
-      this.retire(name, old);
-    } else {
-      next.listener = new Listener(config.listen, handler, this.log.child({ listener: name, mode: config.mode }), backlogOf(config));
-      await next.listener.bind();
-      if (next.listener.bindError !== null) {
-        await next.listener.close();
-        handler.destroy();
-        throw new Error(`listener ${name}: ${next.listener.bindError}`);
-      }
-      this.running.set(name, next);
-      await current.listener.close();
-      this.retire(name, current.listener.handler);
-    }
-    this.log.info({ listener: name, mode: config.mode, listen: formatAddress(config.listen) }, 'listener reloaded');
+    await Promise.all([...this.draining]);
   }
 
-  private async remove(name: string, entry: Running): Promise<void> {
-    this.running.delete(name);
-    await entry.listener.close();
-    await this.retire(name, entry.listener.handler);
-    if (!this.running.has(name)) this.registry.removeWhere('listener', name);
-    this.log.info({ listener: name }, 'listener stopped');
+  /**
+   * Gives a change a socket: the running one at the same address if that
+   * listener is being changed, renamed or removed (so the port never stops
+   * accepting), otherwise a new one bound now.
+   */
+  private async attachSocket(change: Change, kept: ReadonlySet<string>, options: PrepareOptions): Promise<void> {
+    const address = formatAddress(change.config.listen);
+    for (const [name, entry] of this.running) {
+      if (kept.has(name) || formatAddress(entry.listener.address) !== address) continue;
+      change.listener = entry.listener;
+      return;
+    }
+    const taken = options.taken?.[address];
+    change.fresh = true;
+    change.listener = new Listener(change.config.listen, change.handler, this.log.child({ listener: change.name, mode: change.config.mode }), {
+      backlog: backlogOf(change.config),
+      reusePort: this.reusePort,
+      ...(taken !== undefined ? { waitFor: taken } : {}),
+    });
+    await change.listener.bind(!options.strict);
+    if (options.strict && change.listener.bindError !== null) throw new Error(`listener ${change.name}: ${change.listener.bindError}`);
+  }
+
+  private commit(config: PaddaConfig, changes: readonly Change[]): void {
+    this.drainTimeout = config.drain_timeout;
+    this.log.level = config.log.level;
+    const before = new Map(this.running);
+    const replaced = new Map<Listener, ModeHandler>();
+    for (const change of changes) {
+      const listener = change.listener!;
+      if (!change.fresh) replaced.set(listener, listener.handler);
+      listener.handler = change.handler;
+      this.running.set(change.name, { key: change.key, config: change.config, listener, startError: change.startError });
+    }
+    for (const name of before.keys()) if (!(name in config.listeners)) this.running.delete(name);
+    const inUse = new Set([...this.running.values()].map((r) => r.listener));
+    for (const [name, old] of before) {
+      if (this.running.get(name) === old) continue;
+      if (!inUse.has(old.listener)) void old.listener.close();
+      const handler = replaced.get(old.listener) ?? old.listener.handler;
+      replaced.delete(old.listener);
+      const removed = !this.running.has(name);
+      const generation = changes.find((change) => change.name === name)?.generation;
+      void this.retire(name, handler).then(() => {
+        if (removed && !this.running.has(name)) this.registry.removeWhere('listener', name);
+        // The series of servers, shards and variants the reload removed, now that the handler that counted them is gone.
+        else if (generation !== undefined) this.registry.removeOlderThan(name, generation);
+      });
+      if (removed) this.log.info({ listener: name }, 'listener stopped');
+    }
+    for (const change of changes) {
+      const listen = formatAddress(change.config.listen);
+      this.log.info({ listener: change.name, mode: change.config.mode, listen }, before.has(change.name) ? 'listener reloaded' : 'listener started');
+    }
   }
 
   /** Lets a handler that no longer gets connections finish, then cuts what is left at the deadline. */
@@ -152,23 +218,23 @@ export class Runtime {
     return done;
   }
 
-  private async start(entry: Running, handler: ModeHandler): Promise<void> {
+  private async start(change: Change): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, START_WAIT_MS);
     });
     try {
-      await Promise.race([handler.start(), waited]);
+      await Promise.race([change.handler.start(), waited]);
     } catch (error) {
-      entry.startError = (error as Error).message;
-      this.log.error({ err: entry.startError }, 'listener cannot serve yet');
+      change.startError = (error as Error).message;
+      this.log.error({ listener: change.name, err: change.startError }, 'listener cannot serve yet');
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private createHandler(name: string, config: ListenerConfigBase): ModeHandler | Promise<ModeHandler> {
-    const mode = findMode(config.mode);
+  private async createHandler(name: string, config: ListenerConfigBase): Promise<ModeHandler> {
+    const mode = await loadMode(config.mode);
     if (!mode) throw new Error(`unknown mode ${config.mode}`);
     const log = this.log.child({ listener: name, mode: config.mode });
     return mode.create(config, { listener: name, log, metrics: new ListenerMetrics(this.registry, name, config.mode), registry: this.registry });

@@ -4,7 +4,7 @@ import { TwemproxyStatsServer } from '../admin/twemproxy-stats.ts';
 import { displayConfig } from '../config/display.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import type { PaddaConfig } from '../config/schema.ts';
-import type { Logger, LogLevel } from '../log.ts';
+import { reopenLogFile, shiftedLevel, type Logger, type LogLevel } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
 import { formatAddress, type Address } from '../net/address.ts';
@@ -14,14 +14,15 @@ import { VERSION } from '../version.ts';
 import { ConfigWatch } from './config-watch.ts';
 import { LocalWorkers } from './local-workers.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
-import { WorkerPool } from './worker-pool.ts';
 
 export interface SupervisorOptions {
   file: string;
-  load: (file: string) => PaddaConfig;
+  load: (file: string) => Promise<PaddaConfig>;
   log: Logger;
   /** PADDA_LOG_LEVEL, which wins over the config's `log.level`. */
   logLevelOverride?: LogLevel;
+  /** The log file (-o), which SIGHUP reopens; stdout when unset. */
+  logFile?: string;
 }
 
 /**
@@ -44,20 +45,26 @@ export class Supervisor implements AdminView {
   private reloadAgain = false;
   private stopping: Promise<void> | null = null;
   private lastReload: Record<string, unknown> = { result: 'none' };
+  /** PADDA_LOG_LEVEL, then whatever SIGTTIN and SIGTTOU made of it: wins over the config's level across reloads. */
+  private levelOverride: LogLevel | undefined;
 
   constructor(options: SupervisorOptions) {
     this.options = options;
     this.log = options.log;
+    this.levelOverride = options.logLevelOverride;
     this.registry.gauge('padda_build_info', 'Always 1; labels carry the version.', { version: VERSION, node: process.version }).set(1);
   }
 
   /** Throws ConfigError when the initial config is invalid; the caller prints it and exits 2. */
   async start(): Promise<void> {
-    this.current = this.load();
-    this.applyLogLevel();
+    this.current = await this.load();
+    this.effectiveLogLevel(this.current);
+    this.log.level = this.current.log.level;
     if (this.current.workers > 1) {
       registerProcessMetrics(this.registry, 'supervisor');
-      this.workers = new WorkerPool(this.log, this.current);
+      // Loaded only here: forking workers and sharing TLS ticket keys among them pulls in more of Node.
+      const { WorkerPool } = await import('./worker-pool.ts');
+      this.workers = new WorkerPool(this.log);
     } else {
       this.workers = new LocalWorkers(this.log);
     }
@@ -65,8 +72,11 @@ export class Supervisor implements AdminView {
     await this.admin.listen(this.current.admin.listen).catch((error: Error) => {
       this.log.error({ err: error.message }, 'admin server cannot listen; /healthz, /ready and /metrics are unavailable');
     });
-    await this.startTwemproxyStats();
-    await this.workers.apply(this.current);
+    this.stats = await this.bindTwemproxyStats(this.current.admin.twemproxy_stats).catch((error: Error) => {
+      this.log.error({ err: error.message }, 'twemproxy stats port cannot listen');
+      return null;
+    });
+    await (await this.workers.prepare(this.current, false)).commit();
     this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
     this.watch = new ConfigWatch(this.options.file, () => this.reload('file change'));
     this.watch.start();
@@ -83,6 +93,26 @@ export class Supervisor implements AdminView {
 
   adminAddress(): string {
     return formatAddress(this.current.admin.listen);
+  }
+
+  /** SIGHUP: logrotate moved the log file away; every process writes to a new one of the same name. */
+  async reopenLogs(): Promise<void> {
+    reopenLogFile(this.log);
+    await this.workers.adjustLog(this.current.log.level, true);
+  }
+
+  /** SIGTTIN (+1) and SIGTTOU (-1), as nutcracker: the log level one step more or less verbose, in every process, until the next such signal. */
+  async shiftLogLevel(step: 1 | -1, signal: string): Promise<void> {
+    const from = this.current.log.level;
+    const to = shiftedLevel(from, step);
+    const say = () => this.log.info({ signal, from, to }, 'log level changed');
+    // Logged at the more verbose of the two levels, so the line shows under the one that lets it through.
+    if (step < 0) say();
+    this.levelOverride = to;
+    this.current.log.level = to;
+    this.log.level = to;
+    if (step > 0) say();
+    await this.workers.adjustLog(to, false);
   }
 
   /** Coalesces: reloads asked for while one runs collapse into one more. */
@@ -119,7 +149,7 @@ export class Supervisor implements AdminView {
     const reloads = (result: string) => this.registry.counter('padda_config_reloads_total', 'Config reloads by result.', { result });
     let next: PaddaConfig;
     try {
-      next = this.load();
+      next = await this.load();
     } catch (error) {
       const problems = error instanceof ConfigError ? error.problems.map(formatProblem) : [(error as Error).message];
       for (const problem of problems) this.log.error({ trigger }, `config rejected: ${problem}`);
@@ -129,50 +159,59 @@ export class Supervisor implements AdminView {
       return;
     }
     const previous = this.current;
+    this.effectiveLogLevel(next);
+    if ((previous.workers > 1) !== (next.workers > 1)) {
+      this.log.warn({ from: previous.workers, to: next.workers }, 'switching between one and several workers takes effect on restart');
+      next.workers = previous.workers;
+    }
     try {
-      if (JSON.stringify(next.admin.listen) !== JSON.stringify(previous.admin.listen)) await this.moveAdmin(previous.admin.listen, next.admin.listen);
-      const statsChanged = JSON.stringify(next.admin.twemproxy_stats) !== JSON.stringify(previous.admin.twemproxy_stats);
-      this.current = next;
-      this.applyLogLevel();
-      if ((previous.workers > 1) !== (next.workers > 1)) {
-        this.log.warn({ from: previous.workers, to: next.workers }, 'switching between one and several workers takes effect on restart');
-        next.workers = previous.workers;
-      }
-      await this.workers.apply(next);
-      if (statsChanged) {
-        await this.stats?.close();
-        this.stats = null;
-        await this.startTwemproxyStats();
-      }
-      this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
-      reloads('ok').inc();
-      this.lastReload = { result: 'ok', trigger, at: new Date().toISOString() };
-      this.log.info({ trigger, listeners: Object.keys(next.listeners) }, 'config reloaded');
+      await this.swap(previous, next);
     } catch (error) {
-      // /config keeps showing the config that is running; listeners the failed apply did change are reloaded again by the next SIGHUP.
-      this.current = previous;
-      this.applyLogLevel();
       reloads('failed').inc();
       this.lastReload = { result: 'failed', trigger, at: new Date().toISOString(), problems: [(error as Error).message] };
-      this.log.error({ trigger, err: (error as Error).message }, 'reload failed; listeners not changed keep serving');
+      this.log.error({ trigger, err: (error as Error).message }, 'reload failed; still serving the previous config');
+      return;
     }
+    this.current = next;
+    this.log.level = next.log.level;
+    this.registry.gauge('padda_workers', 'Worker processes serving listeners.').set(this.workers.size);
+    reloads('ok').inc();
+    this.lastReload = { result: 'ok', trigger, at: new Date().toISOString() };
+    this.log.info({ trigger, listeners: Object.keys(next.listeners) }, 'config reloaded');
   }
 
-  /** Rebinds the admin server; if the new address cannot be bound, it goes back to the old one. */
-  private async moveAdmin(from: Address, to: Address): Promise<void> {
-    await this.admin.close();
+  /**
+   * All or nothing: every new socket (listeners, admin, stats port) is bound
+   * and every changed handler started before anything is swapped; if one
+   * cannot be, the new ones are closed and the running config is untouched.
+   */
+  private async swap(previous: PaddaConfig, next: PaddaConfig): Promise<void> {
+    const prepared = await this.workers.prepare(next, true);
+    const moved = <T>(a: T, b: T) => JSON.stringify(a) !== JSON.stringify(b);
+    let admin: AdminServer | null = null;
+    let stats: TwemproxyStatsServer | null = null;
     try {
-      await this.admin.listen(to);
+      if (moved(previous.admin.listen, next.admin.listen)) {
+        admin = new AdminServer(this, this.log.child({ component: 'admin' }));
+        await admin.listen(next.admin.listen).catch((error: Error) => {
+          throw new Error(`admin server cannot listen on ${formatAddress(next.admin.listen)}: ${error.message}`);
+        });
+      }
+      if (moved(previous.admin.twemproxy_stats, next.admin.twemproxy_stats)) stats = await this.bindTwemproxyStats(next.admin.twemproxy_stats);
     } catch (error) {
-      await this.admin.listen(from);
-      throw new Error(`admin server cannot listen on ${formatAddress(to)}: ${(error as Error).message}`);
+      await Promise.all([prepared.abort(), admin?.close(), stats?.close()]);
+      throw error;
     }
+    await prepared.commit();
+    if (admin) [this.admin, admin] = [admin, this.admin];
+    if (moved(previous.admin.twemproxy_stats, next.admin.twemproxy_stats)) [this.stats, stats] = [stats, this.stats];
+    await Promise.all([admin?.close(), stats?.close()]);
   }
 
-  private async startTwemproxyStats(): Promise<void> {
-    const address = this.current.admin.twemproxy_stats;
-    if (address === undefined) return;
-    this.stats = new TwemproxyStatsServer({
+  /** The twemproxy-format stats port, bound; null when the config asks for none. */
+  private async bindTwemproxyStats(address: Address | undefined): Promise<TwemproxyStatsServer | null> {
+    if (address === undefined) return null;
+    const stats = new TwemproxyStatsServer({
       collectMerged: async () => mergeReports(await this.collect()),
       pools: () =>
         Object.entries(this.current.listeners)
@@ -184,18 +223,19 @@ export class Supervisor implements AdminView {
       uptimeSeconds: () => Math.round((Date.now() - this.startedAt) / 1000),
       version: () => `padda ${VERSION}`,
     }, this.log);
-    await this.stats.listen(address).catch((error: Error) => {
-      this.log.error({ err: error.message, address: formatAddress(address) }, 'twemproxy stats port cannot listen');
+    await stats.listen(address).catch((error: Error) => {
+      throw new Error(`twemproxy stats port cannot listen on ${formatAddress(address)}: ${error.message}`);
     });
+    return stats;
   }
 
-  private load(): PaddaConfig {
+  private load(): Promise<PaddaConfig> {
     return this.options.load(this.options.file);
   }
 
-  private applyLogLevel(): void {
-    this.log.level = this.options.logLevelOverride ?? this.current.log.level;
-    this.current.log.level = this.log.level as LogLevel;
+  /** The level a config runs at (what /config shows and workers get): the override's, if any. */
+  private effectiveLogLevel(config: PaddaConfig): void {
+    config.log.level = this.levelOverride ?? config.log.level;
   }
 
   // AdminView

@@ -22,7 +22,7 @@ export class ServerMetrics {
     this.requests = registry.counter('padda_server_requests_total', 'Requests sent to a backend server.', labels);
     this.duration = registry.histogram('padda_server_request_duration_seconds', 'Time from sending a request to its reply.', labels);
     this.ejected = registry.gauge('padda_server_ejected', '1 while the server is ejected from the distribution.', labels);
-    this.ejectedAt = registry.gauge('padda_server_ejected_at_microseconds', 'When the server was last ejected (µs since the epoch, as twemproxy reports it); 0 if never.', labels);
+    this.ejectedAt = registry.gauge('padda_server_ejected_timestamp_seconds', 'When the server was last ejected, seconds since the epoch; 0 if never.', labels);
     this.ejections = registry.counter('padda_server_ejections_total', 'Times the server was ejected.', labels);
     this.failedRequests = registry.counter('padda_server_failed_requests_total', 'Requests failed because their server connection failed.', labels);
     this.connected = registry.gauge('padda_server_connections', 'Open connections to the server.', labels);

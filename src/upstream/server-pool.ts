@@ -62,7 +62,7 @@ export class ServerPool<T extends InFlight> {
         ejected: () => {
           metrics.ejected.set(1);
           metrics.ejections.value++;
-          metrics.ejectedAt.set(health.ejectedAt * 1000);
+          metrics.ejectedAt.set(health.ejectedAt / 1000);
           this.#log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
           this.#onTopologyChange();
         },

@@ -93,8 +93,8 @@ listeners:
 
   test('INFO and stats figures per pool and server, valid for promtool', async () => {
     const { body } = await get(metricsUrl);
-    // promtool exits 1 on a parse error and 3 on lint findings; padda's twemproxy-compatible
-    // padda_server_ejected_at_microseconds is one, by design. None may be about these series.
+    // promtool exits 1 on a parse error and 3 on lint findings; findings about other series are
+    // not this test's. None may be about these series.
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     assert.ok(lint.status === 0 || lint.status === 3, lint.stderr);
     assert.deepEqual(`${lint.stdout}${lint.stderr}`.split('\n').filter((line) => /^(redis|memcached|padda_backend)_/.test(line)), []);

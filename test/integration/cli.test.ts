@@ -26,7 +26,7 @@ test('check prints the normalized config and exits 0', () => {
   assert.match(result.stdout, /listen: 127\.0\.0\.1:8000/);
 });
 
-test('check on a broken config lists every problem as FILE:LINE:COL path: message and exits 2', () => {
+test('check on a broken config lists every problem, unset variables included, by line, as FILE:LINE:COL path: message, and exits 2', () => {
   const broken = file('broken.yaml', `listeners:
   web:
     mode: respond
@@ -35,20 +35,24 @@ test('check on a broken config lists every problem as FILE:LINE:COL path: messag
   l4:
     mode: tcp
     listen: \${NOT_SET_ANYWHERE}
+    upstreams:
+      - \${ALSO_NOT_SET}
 `);
   const result = padda(['check', '--config', broken]);
   assert.equal(result.code, 2);
   assert.equal(result.stdout, '');
-  const lines = result.stderr.trim().split('\n');
-  assert.deepEqual(lines, [
+  assert.deepEqual(result.stderr.trim().split('\n'), [
+    `${broken}:4:13 listeners.web.listen: port 80800 is out of range 1-65535`,
+    `${broken}:5:5 listeners.web.staus: unknown key "staus" (did you mean "status"?)`,
     `${broken}:8:13 listeners.l4.listen: environment variable NOT_SET_ANYWHERE is not set (write \${NOT_SET_ANYWHERE:-default} to give a default)`,
-    'padda: 1 problem in config',
+    `${broken}:10:9 listeners.l4.upstreams[0]: environment variable ALSO_NOT_SET is not set (write \${ALSO_NOT_SET:-default} to give a default)`,
+    'padda: 4 problems in config',
   ]);
-  const fixedEnv = padda(['check', '--config', broken], { NOT_SET_ANYWHERE: '127.0.0.1:7000' });
+  const fixedEnv = padda(['check', '--config', broken], { NOT_SET_ANYWHERE: '127.0.0.1:7000', ALSO_NOT_SET: 'nowhere' });
   assert.deepEqual(fixedEnv.stderr.trim().split('\n'), [
     `${broken}:4:13 listeners.web.listen: port 80800 is out of range 1-65535`,
     `${broken}:5:5 listeners.web.staus: unknown key "staus" (did you mean "status"?)`,
-    `${broken}:7:5 listeners.l4: missing required key "upstreams"`,
+    `${broken}:10:9 listeners.l4.upstreams[0]: "nowhere" is not an address (expected host:port, [ipv6]:port or /path/to.sock)`,
     'padda: 3 problems in config',
   ]);
 });
@@ -72,4 +76,11 @@ test('schema is JSON Schema describing modes; version and help answer', () => {
   const unknown = padda(['frobnicate']);
   assert.equal(unknown.code, 64);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
+});
+
+test('a reader that stops early (padda schema | head) ends padda quietly with exit 0, not an EPIPE trace', () => {
+  // The schema is larger than a pipe's buffer, so padda is still writing when head has left.
+  const result = spawnSync('bash', ['-c', `"$0" "$1" schema | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, BIN], { encoding: 'utf8' });
+  assert.equal(result.stderr, '');
+  assert.equal(result.stdout.trim(), '0');
 });

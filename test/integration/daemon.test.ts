@@ -172,7 +172,7 @@ listeners:
       await waitForStatus(`http://127.0.0.1:${admin}/ready`);
       const since = padda.logs().length;
       padda.writeConfig(config(taken!, 'after'));
-      const failed = await padda.waitForLog(/^reload failed; listeners not changed keep serving$/, since);
+      const failed = await padda.waitForLog(/^reload failed; still serving the previous config$/, since);
       assert.match(String(failed.err), new RegExp(`listener app: cannot listen on 127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
       assert.equal((await getOnce(here!)).body, 'before');
       assert.equal((await get(`http://127.0.0.1:${admin}/ready`)).status, 200);
@@ -198,7 +198,7 @@ listeners:
       await waitForStatus(`http://127.0.0.1:${admin}/ready`);
       const since = padda.logs().length;
       padda.writeConfig(config(taken!));
-      const failed = await padda.waitForLog(/^reload failed; listeners not changed keep serving$/, since);
+      const failed = await padda.waitForLog(/^reload failed; still serving the previous config$/, since);
       assert.match(String(failed.err), new RegExp(`admin server cannot listen on 127\\.0\\.0\\.1:${taken}`));
       assert.equal((await get(`http://127.0.0.1:${admin}/healthz`)).status, 200);
       assert.equal(JSON.parse((await get(`http://127.0.0.1:${admin}/config`)).body).admin.listen, `127.0.0.1:${admin}`);

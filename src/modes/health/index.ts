@@ -1,5 +1,5 @@
 import type { ModeDefinition } from '../mode.ts';
-import { healthSchema, type HealthConfig } from './schema.ts';
+import type { HealthConfig } from './schema.ts';
 
 /**
  * The book's health adapter (ch. 4): a probe endpoint for Kubernetes in front
@@ -14,7 +14,7 @@ import { healthSchema, type HealthConfig } from './schema.ts';
  */
 export const healthMode: ModeDefinition<HealthConfig> = {
   name: 'health',
-  schema: healthSchema,
+  schema: async () => (await import('./schema.ts')).healthSchema,
   create: async (config, context) => {
     const { HealthAdapter } = await import('./health-adapter.ts');
     return new HealthAdapter(config, context);

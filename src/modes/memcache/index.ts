@@ -1,10 +1,10 @@
 import { poolKeyLocator } from '../../upstream/key-locator.ts';
 import type { ModeDefinition } from '../mode.ts';
-import { memcacheSchema, type MemcacheConfig } from './schema.ts';
+import type { MemcacheConfig } from './schema.ts';
 
 export const memcacheMode: ModeDefinition<MemcacheConfig> = {
   name: 'memcache',
   keyLocator: (config) => poolKeyLocator(config),
-  schema: memcacheSchema as never,
+  schema: async () => (await import('./schema.ts')).memcacheSchema as never,
   create: async (config, context) => (await import('./memcache-proxy.ts')).createMemcacheProxy(config, context),
 };

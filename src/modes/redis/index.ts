@@ -1,10 +1,10 @@
 import { poolKeyLocator } from '../../upstream/key-locator.ts';
 import type { ModeDefinition } from '../mode.ts';
-import { redisSchema, type RedisConfig } from './schema.ts';
+import type { RedisConfig } from './schema.ts';
 
 export const redisMode: ModeDefinition<RedisConfig> = {
   name: 'redis',
   keyLocator: (config) => poolKeyLocator(config),
-  schema: redisSchema as never,
+  schema: async () => (await import('./schema.ts')).redisSchema as never,
   create: async (config, context) => (await import('./redis-proxy.ts')).createRedisProxy(config, context),
 };

@@ -1,11 +1,11 @@
 import { Latin1Hasher, NO_SERVER } from '../../hash/index.ts';
 import type { ModeDefinition } from '../mode.ts';
-import { shardRouterSchema, type ShardRouterConfig } from './schema.ts';
+import type { ShardRouterConfig } from './schema.ts';
 import { shardPlacement } from './placement.ts';
 
 export const shardRouterMode: ModeDefinition<ShardRouterConfig> = {
   name: 'shard-router',
-  schema: shardRouterSchema,
+  schema: async () => (await import('./schema.ts')).shardRouterSchema,
   create: async (config, context) => new (await import('./shard-router.ts')).ShardRouter(config, context),
   // `padda route --listener NAME KEY`: the shard that owns an evaluated key (e.g. a URI) with every shard up.
   keyLocator(config) {

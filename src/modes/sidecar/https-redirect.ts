@@ -34,7 +34,7 @@ export class HttpsRedirect {
       drain: () => this.downstream.drain(),
       destroy: () => this.downstream.destroy(),
       stats: () => ({}),
-    }, context.log.child({ redirect: formatAddress(listen) }));
+    }, context.log.child({ redirect: formatAddress(listen) }), { reusePort: true });
   }
 
   bind(): Promise<void> {

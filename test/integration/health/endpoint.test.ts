@@ -27,7 +27,7 @@ listeners:
 
   before(async () => {
     [port, admin, app] = (await freePorts(3)) as [number, number, number];
-    padda = startPadda(config('100ms'));
+    padda = startPadda(config('300ms'));
     await waitForStatus(`http://127.0.0.1:${admin}/ready`);
   });
 
@@ -73,7 +73,7 @@ listeners:
     const prober = (async () => {
       while (probing) statuses.push((await get(`http://127.0.0.1:${port}/`)).status);
     })();
-    padda.writeConfig(config('150ms'));
+    padda.writeConfig(config('400ms'));
     await padda.waitForLog(/listener reloaded/, since);
     await new Promise((resolve) => setTimeout(resolve, 300));
     probing = false;

@@ -37,8 +37,8 @@ listeners:
   adapter:
     mode: health
     listen: 127.0.0.1:${port}
-    interval: 100ms
-    timeout: 500ms
+    interval: 200ms
+    timeout: 2s
     checks:
       ping: { type: redis, address: ${at(plain)} }
       password: { type: redis, address: ${at(guarded)}, password: secret }
@@ -48,14 +48,18 @@ listeners:
       is-master: { type: redis, address: ${at(master)}, role: master }
       master-as-replica: { type: redis, address: ${at(master)}, role: replica }
       replica: { type: redis, address: ${at(replica)}, role: replica, max_lag: 30s }
-      redis-hanging: { type: redis, address: "127.0.0.1:${silent.port}" }
+      redis-hanging: { type: redis, address: "127.0.0.1:${silent.port}", timeout: 500ms }
       version: { type: memcache, address: ${at(memcached)} }
       round-trip: { type: memcache, address: ${at(memcached)}, round_trip: true }
       memcached-stopped: { type: memcache, address: ${at(doomed)} }
-      memcache-hanging: { type: memcache, address: "127.0.0.1:${silent.port}", round_trip: true }
+      memcache-hanging: { type: memcache, address: "127.0.0.1:${silent.port}", round_trip: true, timeout: 500ms }
 `);
     await waitForStatus(`http://127.0.0.1:${admin}/ready`, 200, 20_000);
   });
+
+  // On a loaded machine one run may time out or go stale: wait for the state rather than read it once.
+  const passes = (name: string) => waitForCheck(port, name, (r) => r.status === 'pass');
+  const failsWith = (name: string, reason: RegExp) => waitForCheck(port, name, (r) => r.status === 'fail' && reason.test(r.reason ?? ''));
 
   after(async () => {
     await padda?.stop();
@@ -64,36 +68,31 @@ listeners:
   });
 
   test('PING passes; AUTH with a password and as an ACL user', async () => {
-    for (const name of ['ping', 'password', 'acl-user']) {
-      const report = await checkReport(port, name);
-      assert.equal(report.status, 'pass', `${name}: ${report.reason}`);
-      assert.equal(report.http, 200);
-    }
+    for (const name of ['ping', 'password', 'acl-user']) await passes(name);
+    assert.equal((await checkReport(port, 'ping')).http, 200);
   });
 
   test('a wrong or missing password fails with Redis\'s own error', async () => {
-    assert.match((await checkReport(port, 'wrong-password')).reason!, /^AUTH: WRONGPASS invalid username-password pair/);
-    assert.match((await checkReport(port, 'no-password')).reason!, /^PING: NOAUTH Authentication required/);
+    await failsWith('wrong-password', /^AUTH: WRONGPASS invalid username-password pair/);
+    await failsWith('no-password', /^PING: NOAUTH Authentication required/);
   });
 
   test('role: a master passes as master and fails as replica; a linked replica passes within max_lag', async () => {
-    assert.equal((await checkReport(port, 'is-master')).details.role, 'master');
-    assert.equal((await checkReport(port, 'master-as-replica')).reason, 'role is master, not replica');
-    const linked = await waitForCheck(port, 'replica', (r) => r.status === 'pass');
+    assert.equal((await passes('is-master')).details.role, 'master');
+    await failsWith('master-as-replica', /^role is master, not replica$/);
+    const linked = await passes('replica');
     assert.equal(linked.details.master_link_status, 'up');
     assert.ok((linked.details.lag_seconds as number) <= 30);
   });
 
   test('a replica whose master went away fails: the link is down', async () => {
     await master.stop();
-    const report = await waitForCheck(port, 'replica', (r) => r.status === 'fail');
-    assert.equal(report.reason, 'link to master is down');
-    assert.match((await checkReport(port, 'is-master')).reason!, /ECONNREFUSED/);
+    await failsWith('replica', /^link to master is down$/);
+    await failsWith('is-master', /ECONNREFUSED/);
   });
 
   test('memcache: version passes and shows it; the round trip leaves no key behind', async () => {
-    const version = await checkReport(port, 'version');
-    assert.equal(version.status, 'pass');
+    const version = await passes('version');
     assert.match(String(version.details.version), /^1\.\d+\.\d+/);
     const roundTrip = await waitForCheck(port, 'round-trip', (r) => r.consecutive_successes >= 3);
     assert.equal(roundTrip.status, 'pass');
@@ -103,7 +102,7 @@ listeners:
   });
 
   test('memcached stopped: the check fails with the refused connection', async () => {
-    await waitForCheck(port, 'memcached-stopped', (r) => r.status === 'pass');
+    await passes('memcached-stopped');
     await doomed.stop();
     // A run in flight as memcached exits sees the connection closed; the next ones are refused.
     const report = await waitForCheck(port, 'memcached-stopped', (r) => r.status === 'fail' && /ECONNREFUSED/.test(r.reason!));
@@ -111,10 +110,7 @@ listeners:
   });
 
   test('servers that accept and never answer fail by timeout', async () => {
-    for (const name of ['redis-hanging', 'memcache-hanging']) {
-      const report = await waitForCheck(port, name, (r) => r.consecutive_failures >= 1);
-      assert.equal(report.reason, 'timed out after 500 ms');
-    }
+    for (const name of ['redis-hanging', 'memcache-hanging']) await failsWith(name, /^timed out after 500 ms$/);
   });
 });
 

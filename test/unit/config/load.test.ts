@@ -178,7 +178,7 @@ test('malformed YAML gives its position', () => {
   const found = problems('listeners:\n  a: [unclosed\n');
   assert.equal(found.length >= 1, true);
   assert.match(found[0]!, /^padda\.yaml:\d+:\d+: /);
-  assert.match(problems('a: 1\na: 2\n')[0]!, /^padda\.yaml:2:1: Map keys must be unique/);
+  assert.ok(problems('a: 1\na: 2\n').includes('padda.yaml:2:1: Map keys must be unique'));
 });
 
 test('missing environment variables are listed with their place', () => {
@@ -200,10 +200,38 @@ test('an empty document or one without listeners says what is missing', () => {
   assert.match(problems('- a\n- b\n')[0]!, /expected object/);
 });
 
-test('hostile input: huge alias expansion is refused, not expanded', () => {
+test('hostile input: an alias bomb is a problem, not an uncaught ReferenceError', () => {
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
-  assert.throws(() => load(bomb.join('\n')), /alias|Excessive/i);
+  for (let i = 1; i < 12; i++) {
+    const [name, previous] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+    bomb.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+  }
+  assert.deepEqual(problems(bomb.join('\n')), ['padda.yaml:1:1: aliases: Excessive alias count indicates a resource exhaustion attack']);
+});
+
+test('hostile input: thousands of aliases are refused before any is resolved (each one makes yaml scan every anchor)', () => {
+  const lines = ['listeners: {}'];
+  for (let i = 0; i < 1_500; i++) lines.push(`k${i}: &a${i} v`, `r${i}: *a${i}`);
+  assert.deepEqual(problems(lines.join('\n')), ['padda.yaml:1:1: 1500 aliases; at most 1000 are expanded']);
+});
+
+test('hostile input: a config over 4 MiB is refused unread', () => {
+  const big = `${minimal}${'#'.repeat(4 * 1024 * 1024)}\n`;
+  assert.deepEqual(problems(big), [`padda.yaml:0:0: config is ${big.length} bytes; at most ${4 * 1024 * 1024} are read`]);
+});
+
+test('hostile input: collections nested beyond the stack are a problem, not a crash', () => {
+  const deep = `listeners: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`;
+  assert.deepEqual(problems(deep), ['padda.yaml:1:1012: collections nested more than 1000 deep']);
+  // Brackets inside a quoted string are text, not nesting.
+  assert.equal(load(`listeners:\n  a: { mode: respond, listen: 127.0.0.1:8080, body: "${'['.repeat(5000)}" }\n`).listeners.a!.body, '['.repeat(5000));
+});
+
+test('repeated keys are found in every map, each at its line, in a big map too', () => {
+  const lines = ['listeners:'];
+  for (let i = 0; i < 5_000; i++) lines.push(`  l${i}: { mode: respond, listen: 127.0.0.1:${10_000 + i} }`);
+  lines.push('  l7: { mode: respond, listen: 127.0.0.1:9999 }', '  l4999: { mode: respond, listen: 127.0.0.1:9998 }');
+  assert.deepEqual(problems(lines.join('\n')), ['padda.yaml:5002:3: Map keys must be unique', 'padda.yaml:5003:3: Map keys must be unique']);
 });
 
 test('an unreadable file is a problem naming the file', () => {
