@@ -1,10 +1,13 @@
 /**
  * The redis ambassador's resident memory (one worker, three shards), read
- * from /proc, with nutcracker's beside it where it applies: idle after a few
- * commands; holding N idle clients that each sent one PING; and one client
+ * from /proc, with nutcracker's beside it where it applies: idle after a
+ * PING; holding N idle clients that each sent one PING; and one client
  * pipelining GETs of 1 MB values without reading, which padda must cut at
  * client_output_limit (16mb here, so its hard limit is 64 MiB) with its RSS
  * growing less than 200 MiB. In that order, since RSS rarely shrinks back.
+ *
+ * padda runs its dist/ build when there is one (`npm run build`), as the
+ * image does; otherwise its sources, which cost some 30 MiB more.
  *
  *   node bench/kv-memory.ts [--clients 10000]
  */
@@ -48,14 +51,7 @@ async function idleClients(port: number, count: number): Promise<net.Socket[]> {
 
 const rows: string[][] = [['', 'nutcracker', 'padda']];
 try {
-  const setter = await connect(paddaPort, '*1\r\n$4\r\nPING\r\n');
-  const value = 'v'.repeat(1024 * 1024);
-  const keys = Array.from({ length: 8 }, (_, i) => `${i}:big`);
-  for (const key of keys) await new Promise((resolve) => {
-    setter.once('data', resolve);
-    setter.write(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`);
-  });
-  setter.destroy();
+  await connect(paddaPort, '*1\r\n$4\r\nPING\r\n').then((socket) => socket.destroy());
   await sleep(1000);
   rows.push(['idle', mib(rssOf(nutcracker.pid)), mib(rssOf(padda.pid))]);
 
@@ -72,6 +68,14 @@ try {
   rows.push([`${clientCount} idle clients`, mib(holding.nutcracker![0]), mib(holding.padda![0])]);
   rows.push(['  per client', `${(holding.nutcracker![1] / 1024).toFixed(1)} KiB`, `${(holding.padda![1] / 1024).toFixed(1)} KiB`]);
 
+  const setter = await connect(paddaPort, '*1\r\n$4\r\nPING\r\n');
+  const value = 'v'.repeat(1024 * 1024);
+  const keys = Array.from({ length: 8 }, (_, i) => `${i}:big`);
+  for (const key of keys) await new Promise((resolve) => {
+    setter.once('data', resolve);
+    setter.write(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`);
+  });
+  setter.destroy();
   // padda alone: nutcracker has no output limit, and would buffer every reply.
   const start = rssOf(padda.pid);
   let peak = start;
