@@ -261,6 +261,8 @@ export class ClientSession implements Flushable, SlotOwner {
   }
 
   #overflow(unread: number, hard: boolean): void {
+    // Gone from here on, not from the 'close' event a tick later: replies still arriving are skipped, not counted again.
+    this.#closed = true;
     this.#host.overflowed(this, unread, hard);
     this.socket.destroy();
   }
