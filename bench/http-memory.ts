@@ -1,9 +1,11 @@
 /**
- * padda's resident memory as a sidecar (one worker): idle; streaming 1 GiB
- * to a reader slower than the upstream; holding 10k idle keep-alive client
- * connections, plain and then TLS (each has done one request). In that order,
- * since RSS rarely shrinks back after a peak. RSS is read
- * from /proc; the process is the real daemon.
+ * padda's resident memory as a sidecar (one worker): idle; holding 10k idle
+ * keep-alive client connections (each has done one request); streaming 1 GiB
+ * to a reader slower than the upstream; then 10k idle TLS connections. The
+ * plain connections come first, on the idle process: RSS rarely shrinks back
+ * after a peak, and the 1 GiB stream leaves its garbage's pages behind. RSS
+ * is read from /proc; the process is the real daemon (dist/ when built,
+ * as a production start runs it).
  *
  *   npx node bench/http-memory.ts [--connections 10000]
  */
@@ -63,6 +65,13 @@ try {
   const idle = rssOf(padda.pid);
   console.log(`idle:                                  ${mib(idle)}`);
 
+  const plain = await holdIdle(count, () => net.connect({ host: '127.0.0.1', port: plainPort }));
+  await sleep(2000);
+  const held = rssOf(padda.pid);
+  console.log(`${count} idle keep-alive connections:     ${mib(held)} (${((held - idle) / count / 1024).toFixed(1)} KiB each over idle)`);
+  for (const socket of plain) socket.destroy();
+  await sleep(2000);
+
   const rss = sampleRss(padda.pid, 100);
   const gib = 1024 ** 3;
   const rate = 300 * 1024 * 1024;
@@ -71,12 +80,6 @@ try {
   });
   const samples = rss.stop();
   console.log(`1 GiB to a reader at 300 MiB/s:        ${mib(samples[0]!)} before, ${mib(Math.max(...samples))} peak, ${mib(samples.at(-1)!)} after`);
-
-  const plain = await holdIdle(count, () => net.connect({ host: '127.0.0.1', port: plainPort }));
-  await sleep(2000);
-  console.log(`${count} idle keep-alive connections:     ${mib(rssOf(padda.pid))}`);
-  for (const socket of plain) socket.destroy();
-  await sleep(2000);
 
   const secure = await holdIdle(count, () => tls.connect({ host: '127.0.0.1', port: tlsPort, rejectUnauthorized: false }));
   await sleep(2000);

@@ -2,13 +2,16 @@
  * The HTTP data path: padda `mode: sidecar` against nginx (one worker,
  * upstream keepalive) and http-proxy-3 (keep-alive agent) as reverse
  * proxies, and against no proxy at all, in one run, on the same nginx
- * backend, payload and connection count. Then TLS: nginx `ssl` against padda
- * with `tls:`, for keep-alive requests and for a new handshake per request.
- * Every proxy sets the book's X-Forwarded set, so all do the same work.
+ * backend, payload and connection count: keep-alive requests, and a new
+ * connection per request. Then TLS: nginx `ssl` against padda with `tls:`,
+ * for keep-alive requests and for a new handshake per request. Every proxy
+ * sets the book's X-Forwarded set, so all do the same work. Besides req/s
+ * and latency, the CPU each proxy process used per request (from /proc).
  *
  *   npx node bench/http.ts [--rounds 3] [--seconds 8] [--connections 50] [--key ec|rsa] [--profile]
  *
  * --profile runs padda under --cpu-prof and prints its top self-time frames.
+ * Run `npm run build` first to measure padda as a production start runs it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startProcess, tempDir } from '../test/support/servers.ts';
 import { reportProfile } from './support/cpu-profile.ts';
+import { CpuPerRequest } from './support/cpu-time.ts';
 import { startPaddaServer } from './support/padda.ts';
 import { printTable } from './support/report.ts';
 import { measureRounds } from './support/rounds.ts';
@@ -95,19 +99,27 @@ const scenarios: Array<{ scenario: string; headers: string[]; targets: Record<st
       padda: `http://127.0.0.1:${paddaPort}/`,
     },
   },
+  // wrk opens a new connection for each request.
+  {
+    scenario: 'http connection per request',
+    headers: ['Connection: close'],
+    targets: { direct: `http://127.0.0.1:${backendPort}/`, nginx: `http://127.0.0.1:${nginxPort}/`, padda: `http://127.0.0.1:${paddaPort}/` },
+  },
   { scenario: 'https keep-alive', headers: [], targets: { nginx: `https://127.0.0.1:${nginxTlsPort}/`, padda: `https://127.0.0.1:${paddaTlsPort}/` } },
   // wrk opens a new connection, and so does a full handshake, for each request.
   { scenario: 'https handshake', headers: ['Connection: close'], targets: { nginx: `https://127.0.0.1:${nginxTlsPort}/`, padda: `https://127.0.0.1:${paddaTlsPort}/` } },
 ];
 
+const cpu = new CpuPerRequest({ nginx: nginx.pid, padda: padda.pid });
 try {
   const plan = scenarios.map(({ scenario, targets }) => ({ scenario, targets: Object.keys(targets) }));
   const rows = await measureRounds(rounds, plan, (name, target) => {
     const { headers, targets } = scenarios.find((s) => s.scenario === name)!;
-    return wrk({ url: targets[target]!, connections, seconds, headers });
+    return cpu.measure(name, target, seconds, () => wrk({ url: targets[target]!, connections, seconds, headers }));
   });
   console.log(`\nbench/http: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, ${values.key} certificate, 1 worker/process each\n`);
   printTable(rows, ['nginx', 'http-proxy-3']);
+  cpu.print();
 } finally {
   await Promise.all([padda.stop(), httpProxy3.stop(), nginx.stop(), backend.stop()]);
   if (profileDir) reportProfile(profileDir, 'padda --cpu-prof, top self-time frames over the whole run:');

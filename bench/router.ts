@@ -12,6 +12,7 @@
  *   npx node bench/router.ts [--rounds 3] [--seconds 8] [--connections 50] [--profile]
  *
  * --profile runs padda under --cpu-prof and prints its top self-time frames.
+ * Run `npm run build` first to measure padda as a production start runs it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { Pool } from 'undici';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, tempDir } from '../test/support/servers.ts';
 import { reportProfile } from './support/cpu-profile.ts';
+import { CpuPerRequest } from './support/cpu-time.ts';
 import { startPaddaServer } from './support/padda.ts';
 import { printTable } from './support/report.ts';
 import { measureRounds } from './support/rounds.ts';
@@ -113,12 +115,14 @@ async function zipfLoads(port: number, label: string): Promise<number[]> {
   return counts;
 }
 
+const cpu = new CpuPerRequest({ nginx: nginx.pid, padda: padda.pid });
 try {
   const plan = scenarios.map(({ scenario, targets }) => ({ scenario, targets: Object.keys(targets) }));
-  const rows = await measureRounds(rounds, plan, (name, target) =>
-    wrk({ url: `http://127.0.0.1:${(scenarios.find((s) => s.scenario === name)!.targets as Record<string, number>)[target]}/`, connections, seconds, script }));
+  const rows = await measureRounds(rounds, plan, (name, target) => cpu.measure(name, target, seconds, () =>
+    wrk({ url: `http://127.0.0.1:${(scenarios.find((s) => s.scenario === name)!.targets as Record<string, number>)[target]}/`, connections, seconds, script })));
   console.log(`\nbench/router: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, a new key and user per request, 1 worker/process each\n`);
   printTable(rows, 'nginx');
+  cpu.print();
 
   console.log(`\nZipf(1.1) over 100k keys, ${ZIPF_REQUESTS} requests, 64 in flight, ${ZIPF_SHARDS} equal shards (ketama_nginx):`);
   for (const [label, port] of [[`r${paddaUnbounded}`, paddaUnbounded], [`r${paddaBounded}`, paddaBounded]] as const) {

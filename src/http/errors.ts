@@ -1,101 +1,91 @@
 import http from 'node:http';
-import type { ProxiedResponse } from './request-head.ts';
+import {
+  ConnectionClosingError, ConnectionResetError, ConnectRefusedError, ConnectTimeoutError, ReplyTimeoutError, UnreachableError, UnresolvedError,
+  UpstreamProtocolError, UpstreamSocketError, type UpstreamError,
+} from '../upstream/errors.ts';
 
-/** How one failure is answered: status, the `x-padda-error` reason, a short body, and whether it was a connect failure. */
-export interface Failure {
-  status: number;
-  reason: string;
-  message: string;
-  /** Nothing was written upstream: the origin was never reached. */
-  connect: boolean;
-}
-
-const CONNECT_REFUSED: Failure = { status: 502, reason: 'upstream_connect_refused', message: 'upstream refused the connection', connect: true };
-const CONNECT_TIMEOUT: Failure = { status: 504, reason: 'upstream_connect_timeout', message: 'upstream did not accept the connection in time', connect: true };
-const UNRESOLVED: Failure = { status: 502, reason: 'upstream_unresolved', message: 'upstream host name did not resolve', connect: true };
-const UNREACHABLE: Failure = { status: 502, reason: 'upstream_unreachable', message: 'upstream is unreachable', connect: true };
-const RESPONSE_TIMEOUT: Failure = { status: 504, reason: 'upstream_response_timeout', message: 'upstream did not answer in time', connect: false };
-const BODY_TIMEOUT: Failure = { status: 504, reason: 'upstream_body_timeout', message: 'upstream stalled while sending its answer', connect: false };
-export const TOTAL_TIMEOUT: Failure = { status: 504, reason: 'request_timeout', message: 'request took longer than the total timeout', connect: false };
-const RESET: Failure = { status: 502, reason: 'upstream_reset', message: 'upstream closed the connection before answering', connect: false };
-const CLOSING: Failure = { status: 503, reason: 'listener_reloading', message: 'listener is shutting down its upstream connections', connect: true };
-const OTHER: Failure = { status: 502, reason: 'upstream_error', message: 'upstream request failed', connect: false };
-
-export const NO_UPSTREAM: Failure = { status: 503, reason: 'no_healthy_upstream', message: 'no healthy upstream', connect: true };
-export const BAD_RESPONSE: Failure = { status: 502, reason: 'upstream_bad_response', message: 'upstream sent a response that cannot be forwarded', connect: false };
-
-/** Our own error for the total timeout, so it classifies like undici's timeouts. */
-export class TotalTimeoutError extends Error {
-  readonly code = 'PADDA_TOTAL_TIMEOUT';
-  constructor() {
-    super('total timeout');
-  }
-}
-
-/** The client went away; the upstream request is aborted with this. */
-export class ClientClosedError extends Error {
-  readonly code = 'PADDA_CLIENT_CLOSED';
-  constructor() {
-    super('client closed the connection');
-  }
-}
-
-export function classify(error: Error): Failure {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ECONNREFUSED':
-    case 'ENOENT': // a unix socket nobody listens on
-      return CONNECT_REFUSED;
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return CONNECT_TIMEOUT;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return UNRESOLVED;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EACCES':
-      return UNREACHABLE;
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return RESPONSE_TIMEOUT;
-    case 'UND_ERR_BODY_TIMEOUT':
-      return BODY_TIMEOUT;
-    case 'PADDA_TOTAL_TIMEOUT':
-      return TOTAL_TIMEOUT;
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-      return RESET;
-    case 'UND_ERR_CLOSED':
-    case 'UND_ERR_DESTROYED':
-      return CLOSING;
-    default:
-      return OTHER;
-  }
-}
+/** A class of the shared upstream error tree (src/upstream/errors.ts). */
+type UpstreamErrorClass = new (upstream: string, detail: string) => UpstreamError;
 
 /**
- * Answers with padda's own error: a short text body and `x-padda-error`
- * naming the reason, so an operator can tell padda's 502 from the app's.
- * Only for a response whose headers have not gone out.
+ * How one failure of an exchange is answered and judged: a stable code
+ * (undici's UND_ERR_* style: decide by it, never by message text), the
+ * status and `x-padda-error` reason the client gets, a one-line body,
+ * whether nothing of the request reached the upstream (so any request may
+ * be tried elsewhere), and the class of the shared upstream error tree it
+ * is to passive health (the one OutlierPolicy every pool uses): null for a
+ * failure that is padda's or the client's (no upstream, a full pool, a
+ * client that left), which says nothing of the upstream.
  */
-export function replyError(res: ProxiedResponse, status: number, reason: string, message: string, requestId: string): void {
-  const body = `${message}\n`;
-  const headers: string[] = [
-    'content-type', 'text/plain; charset=utf-8',
-    'content-length', String(Buffer.byteLength(body)),
-    'x-padda-error', reason,
-  ];
-  if (requestId) headers.push('x-request-id', requestId);
-  // A client that sent a bad request may have more of it in flight: don't read it as a next request.
-  if (status === 400 && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-  res.writeHead(status, headers);
-  res.end(body);
+export interface Failure {
+  readonly code: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly message: string;
+  /** Nothing was written upstream: the origin was never reached. */
+  readonly connect: boolean;
+  readonly error: UpstreamErrorClass | null;
+}
+
+function failure(code: string, status: number, reason: string, message: string, connect: boolean, error: UpstreamErrorClass | null): Failure {
+  return Object.freeze({ code, status, reason, message, connect, error });
+}
+
+export const CONNECT_REFUSED = failure('PADDA_HTTP_CONNECT_REFUSED', 502, 'upstream_connect_refused', 'upstream refused the connection', true, ConnectRefusedError);
+export const CONNECT_TIMEOUT = failure('PADDA_HTTP_CONNECT_TIMEOUT', 504, 'upstream_connect_timeout', 'upstream did not accept the connection in time', true, ConnectTimeoutError);
+const UNRESOLVED = failure('PADDA_HTTP_UNRESOLVED', 502, 'upstream_unresolved', 'upstream host name did not resolve', true, UnresolvedError);
+const UNREACHABLE = failure('PADDA_HTTP_UNREACHABLE', 502, 'upstream_unreachable', 'upstream is unreachable', true, UnreachableError);
+export const TLS_FAILED = failure('PADDA_HTTP_TLS', 502, 'upstream_tls_failed', 'TLS to the upstream failed', true, UpstreamSocketError);
+export const RESPONSE_TIMEOUT = failure('PADDA_HTTP_RESPONSE_TIMEOUT', 504, 'upstream_response_timeout', 'upstream did not answer in time', false, ReplyTimeoutError);
+export const BODY_TIMEOUT = failure('PADDA_HTTP_BODY_TIMEOUT', 504, 'upstream_body_timeout', 'upstream stalled while sending its answer', false, ReplyTimeoutError);
+export const TOTAL_TIMEOUT = failure('PADDA_HTTP_TOTAL_TIMEOUT', 504, 'request_timeout', 'request took longer than the total timeout', false, ReplyTimeoutError);
+export const RESET = failure('PADDA_HTTP_RESET', 502, 'upstream_reset', 'upstream closed the connection before answering', false, ConnectionResetError);
+export const CLOSING = failure('PADDA_HTTP_CLOSING', 503, 'listener_reloading', 'listener is shutting down its upstream connections', true, ConnectionClosingError);
+const OTHER = failure('PADDA_HTTP_SOCKET', 502, 'upstream_error', 'upstream request failed', false, UpstreamSocketError);
+export const BAD_RESPONSE = failure('PADDA_HTTP_BAD_RESPONSE', 502, 'upstream_bad_response', 'upstream sent a response that cannot be forwarded', false, UpstreamProtocolError);
+export const NO_UPSTREAM = failure('PADDA_HTTP_NO_UPSTREAM', 503, 'no_healthy_upstream', 'no healthy upstream', true, null);
+/** The origin's connections are all busy and its queue is full (Envoy's pending overflow). */
+export const POOL_FULL = failure('PADDA_HTTP_POOL_FULL', 503, 'upstream_pool_full', 'every connection to the upstream is busy and the queue is full', true, null);
+/** The request waited longer than pool.queue_timeout for one of the origin's connections. */
+export const POOL_TIMEOUT = failure('PADDA_HTTP_POOL_TIMEOUT', 503, 'upstream_pool_timeout', 'no connection to the upstream became free in time', true, null);
+/** The client left first. */
+export const CLIENT_CLOSED = failure('PADDA_HTTP_CLIENT_CLOSED', 499, 'client_closed', 'client closed the connection', false, null);
+
+/** The shared upstream error a failure is, for passive health; null when it is none (padda's or the client's doing). */
+export function upstreamError(failure: Failure, upstream: string): UpstreamError | null {
+  return failure.error === null ? null : new failure.error(upstream, failure.reason);
+}
+
+/** The failure of a socket error: by errno while connecting, and every error after the connect is a reset (or a TLS failure). */
+export function socketFailure(error: NodeJS.ErrnoException, connecting: boolean): Failure {
+  const code = error.code ?? '';
+  if (connecting) {
+    switch (code) {
+      case 'ECONNREFUSED':
+      case 'ENOENT': // a unix socket nobody listens on
+        return CONNECT_REFUSED;
+      case 'ETIMEDOUT':
+        return CONNECT_TIMEOUT;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+      case 'EAI_FAIL':
+        return UNRESOLVED;
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+      case 'EHOSTDOWN':
+      case 'EACCES':
+        return UNREACHABLE;
+    }
+    if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT')) return TLS_FAILED;
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return RESET;
+  return connecting ? UNREACHABLE : OTHER;
 }
 
 /**
- * padda's own error as raw HTTP/1.1 bytes, for a socket no ServerResponse
- * writes to (a request node:http could not parse, CONNECT, an upgrade, plain
- * HTTP on a TLS port). The connection closes after it. Without a message the
- * body is empty.
+ * padda's own error as raw HTTP/1.1 bytes, for a connection that closes
+ * after it: a request head that could not be read, plain HTTP on a TLS
+ * port. Without a message the body is empty.
  */
 export function rawErrorResponse(status: number, reason: string, message = '', requestId = ''): string {
   const body = message === '' ? '' : `${message}\n`;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
-import type { DownstreamOptions } from './downstream.ts';
+import { DEFAULT_HEAD_LIMITS } from '../protocols/http1/limits.ts';
+import type { DownstreamOptions } from './downstream/downstream.ts';
+import type { ProxyOptions } from './forward/proxy-options.ts';
+import type { OriginSettings } from './upstream/origin.ts';
 
 /**
  * Config keys every HTTP proxying mode shares. A mode spreads `httpProxyKeys`
@@ -17,7 +20,8 @@ const timeouts = z.strictObject({
 
 const pool = z.strictObject({
   connections: z.number().int().min(1).default(128).describe('Most connections open to one upstream; more requests queue.'),
-  pipelining: z.number().int().min(1).max(64).default(1).describe('Requests in flight on one upstream connection (1: no pipelining).'),
+  queue: z.number().int().min(0).default(1024).describe('Most requests waiting for a connection to one upstream; more get 503 upstream_pool_full.'),
+  queue_timeout: duration.default(10_000).describe('A request that waited this long for a connection gets 503 upstream_pool_timeout.'),
   keepalive_timeout: duration.default(4000).describe('Close an idle upstream connection after this; an upstream `Keep-Alive: timeout` shortens it.'),
   failure_limit: z.number().int().min(0).default(0).describe('Consecutive connect failures after which an upstream is ejected (503 while ejected); 0 never ejects.'),
   eject_time: duration.default(2000).describe('How long an ejected upstream is skipped before it is tried again.'),
@@ -26,7 +30,13 @@ const pool = z.strictObject({
 const client = z.strictObject({
   keepalive_timeout: duration.default(65_000).describe('Close an idle client connection after this.'),
   header_timeout: duration.default(20_000).describe('A client must send its request headers within this (slowloris protection).'),
-  max_header_size: byteSize.default(16 * 1024).describe('Largest request head accepted; larger gets 431.'),
+  body_timeout: duration.default(60_000).describe('A request body that stalls this long between two reads gets 408 (nginx client_body_timeout).'),
+  body_buffer: byteSize.default(16 * 1024)
+    .describe('A request body is held up to this size before an upstream connection is taken, so slow uploads do not hold the pool.'),
+  max_header_size: byteSize.default(DEFAULT_HEAD_LIMITS.maxHeadSize).describe('Largest request head accepted; larger gets 431.'),
+  max_request_line: byteSize.default(DEFAULT_HEAD_LIMITS.maxStartLine).describe('Longest request line accepted; longer gets 414.'),
+  http2_streams_per_second: z.number().int().min(1).default(1000)
+    .describe('New HTTP/2 streams one connection may open per second; past it the connection is closed (rapid reset).'),
 }).describe('Limits on client connections.');
 
 export const httpProxyKeys = {
@@ -34,31 +44,33 @@ export const httpProxyKeys = {
   pool: pool.prefault({}),
   client: client.prefault({}),
   retries: z.number().int().min(0).max(5).default(1)
-    .describe('Tries on another pick when an idempotent request failed before a byte of it was written upstream.'),
+    .describe('Tries on another pick when an idempotent request failed before any of it reached an upstream.'),
   preserve_host: z.boolean().default(true).describe("Send the client's Host upstream (false: the upstream's own host:port)."),
   request_id: z.boolean().default(true).describe('Add x-request-id when the client sent none.'),
 };
 
 export type TimeoutsConfig = z.output<typeof timeouts>;
-export type PoolConfig = z.output<typeof pool>;
+export type ConnectionPoolConfig = z.output<typeof pool>;
 export type ClientConfig = z.output<typeof client>;
 
-/** What the request path needs, flattened once at create() so the hot path reads plain fields. */
-export interface ProxyOptions {
+/** The parsed `httpProxyKeys` a mode's config carries. */
+export interface HttpProxyConfig {
+  timeouts: TimeoutsConfig;
+  pool: ConnectionPoolConfig;
+  client: ClientConfig;
   retries: number;
-  responseTimeout: number;
-  bodyTimeout: number;
-  totalTimeout: number;
-  preserveHost: boolean;
-  requestId: boolean;
+  preserve_host: boolean;
+  request_id: boolean;
 }
 
-export function proxyOptions(config: { timeouts: TimeoutsConfig; retries: number; preserve_host: boolean; request_id: boolean }): ProxyOptions {
+export function proxyOptions(config: HttpProxyConfig): ProxyOptions {
   return {
     retries: config.retries,
     responseTimeout: config.timeouts.response,
     bodyTimeout: config.timeouts.body,
     totalTimeout: config.timeouts.total,
+    queueTimeout: config.pool.queue_timeout,
+    bodyBuffer: config.client.body_buffer,
     preserveHost: config.preserve_host,
     requestId: config.request_id,
   };
@@ -68,9 +80,23 @@ export function proxyOptions(config: { timeouts: TimeoutsConfig; retries: number
 export function downstreamOptions(client: ClientConfig, http2 = false): DownstreamOptions {
   return {
     keepAliveTimeout: client.keepalive_timeout,
-    headersTimeout: client.header_timeout,
-    maxHeaderSize: client.max_header_size,
+    headerTimeout: client.header_timeout,
+    bodyTimeout: client.body_timeout,
+    limits: { maxHeadSize: client.max_header_size, maxStartLine: Math.min(client.max_request_line, client.max_header_size) },
     http2,
+    http2StreamsPerSecond: client.http2_streams_per_second,
+  };
+}
+
+/** How the origins of a mode connect: its `pool` block and `timeouts.connect`. */
+export function originSettings(pool: ConnectionPoolConfig, connectTimeout: number): OriginSettings {
+  return {
+    connections: pool.connections,
+    queue: pool.queue,
+    idleTimeout: pool.keepalive_timeout,
+    connectTimeout,
+    failureLimit: pool.failure_limit,
+    ejectTime: pool.eject_time,
   };
 }
 

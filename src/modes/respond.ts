@@ -1,7 +1,10 @@
-import type http from 'node:http';
+import type net from 'node:net';
 import { z } from 'zod';
 import { address } from '../config/values.ts';
-import { Downstream } from '../http/downstream.ts';
+import { Downstream } from '../http/downstream/downstream.ts';
+import type { ClientResponse, HttpRequest, RequestHandler } from '../http/message.ts';
+import { DEFAULT_DOWNSTREAM } from '../http/options.ts';
+import { NO_BODY } from '../protocols/http1/message-head.ts';
 import type { ModeContext, ModeDefinition, ModeHandler } from './mode.ts';
 
 const schema = z.strictObject({
@@ -14,40 +17,42 @@ const schema = z.strictObject({
 
 export type RespondConfig = z.output<typeof schema>;
 
-class Respond implements ModeHandler {
+/** Reads and drops a request body, so the connection can carry the next request. */
+const DISCARD = { bodyData: () => true, bodyEnd() {}, bodyAborted() {} };
+
+class Respond implements ModeHandler, RequestHandler {
   private readonly downstream: Downstream;
   private readonly context: ModeContext;
   private readonly status: number;
-  private readonly headers: string[];
+  private readonly fields: string[];
   private readonly body: Buffer;
 
   constructor(config: RespondConfig, context: ModeContext) {
     this.context = context;
     this.status = config.status;
     this.body = Buffer.from(config.body);
-    const headers = Object.entries(config.headers);
-    if (!headers.some(([name]) => name.toLowerCase() === 'content-type') && this.body.length > 0) {
-      headers.push(['content-type', 'text/plain; charset=utf-8']);
+    const fields = Object.entries(config.headers).filter(([name]) => name.toLowerCase() !== 'content-length');
+    if (!fields.some(([name]) => name.toLowerCase() === 'content-type') && this.body.length > 0) {
+      fields.push(['content-type', 'text/plain; charset=utf-8']);
     }
-    headers.push(['content-length', String(this.body.length)]);
-    // A flat [name, value, …] array is node:http's cheapest header form.
-    this.headers = headers.flat();
-    this.downstream = new Downstream({ request: (req, res) => this.handle(req as http.IncomingMessage, res as http.ServerResponse) }, context.metrics);
+    this.fields = fields.flat();
+    this.downstream = new Downstream(this, context.metrics, DEFAULT_DOWNSTREAM);
   }
 
-  accept(socket: import('node:net').Socket): void {
+  accept(socket: net.Socket): void {
     this.downstream.accept(socket);
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  handle(request: HttpRequest, response: ClientResponse): void {
     const started = performance.now();
-    const metrics = this.context.metrics;
-    metrics.requests.value++;
-    // The request body is not needed but must be consumed for keep-alive to continue.
-    req.resume();
-    res.writeHead(this.status, this.headers);
-    res.end(req.method === 'HEAD' ? undefined : this.body);
-    metrics.duration.observe((performance.now() - started) / 1000);
+    // The body is not needed, but it must be read for keep-alive to go on; the answer waits for it.
+    if (request.body === NO_BODY) this.answer(response, started);
+    else request.source.consume({ ...DISCARD, bodyEnd: () => this.answer(response, started) });
+  }
+
+  private answer(response: ClientResponse, started: number): void {
+    response.answer(this.status, this.fields, this.body);
+    this.context.metrics.duration.observe((performance.now() - started) / 1000);
   }
 
   start(): Promise<void> {

@@ -169,6 +169,37 @@ describe('forwarding and header hygiene', () => {
     assert.equal(empty.headers['x-status'], 'set');
   });
 
+  test('a chunked upload reaches the app whole; Expect: 100-continue is answered before the body is sent', async () => {
+    const { text } = await rawExchange(proxy, 'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+      '5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: dropped\r\n\r\n');
+    assert.equal(parseResponse(text).status, 200);
+    assert.equal(lastArrival().bodyBytes, 11);
+    assert.equal(lastArrival().bodySha256, createHash('sha256').update('hello world').digest('hex'));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port: proxy });
+      let got = '';
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.toString('latin1');
+        // The body goes only once padda has said to go on.
+        if (got.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !got.includes('HTTP/1.1 200')) socket.write('abc');
+      });
+      socket.once('close', () => resolve(got));
+      socket.on('error', reject);
+      socket.write('PUT /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    });
+    assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    assert.equal(lastArrival().bodyBytes, 3);
+    assert.equal(lastArrival().headers.expect, undefined, 'Expect is hop-by-hop: padda answered it');
+  });
+
+  test('an answer\'s trailers reach an HTTP/1.1 client after its last chunk', async () => {
+    const { text } = await rawExchange(proxy, 'GET /trailers HTTP/1.1\r\nHost: h\r\nTE: trailers\r\nConnection: close\r\n\r\n');
+    const response = parseResponse(text);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers['transfer-encoding'], 'chunked');
+    assert.match(response.body, /part one,\r\n.*part two\r\n0\r\nx-sum: 42\r\n\r\n$/s);
+  });
+
   test('curl reuses one keep-alive connection for several requests', async () => {
     const result = await curl(['-v', url('/echo'), url('/echo')]);
     assert.equal(result.code, 0);
@@ -255,6 +286,26 @@ describe('bad input', () => {
     });
   }
 
+  test('lenient edges are refused: HTTP/2.0 or double spaces in a request line, a Host with / or @ (400), gzip, chunked (501)', async () => {
+    const before = app.arrivals.length;
+    for (const [attack, status, reason] of [
+      ['GET / HTTP/2.0\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET  /echo HTTP/1.1\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET /echo  HTTP/1.1\r\nHost: h\r\n\r\n', 400, 'bad_request'],
+      ['GET /echo HTTP/1.1\r\nHost: app.example/admin\r\n\r\n', 400, 'bad_host'],
+      ['GET /echo HTTP/1.1\r\nHost: user@app.example\r\n\r\n', 400, 'bad_host'],
+      // RFC 9112 §6.1 (nginx answers the same): padda does not decode gzip, and must not drop it either.
+      ['POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 501, 'unsupported_transfer_coding'],
+    ] as const) {
+      const { text, closed } = await rawExchange(proxy, attack);
+      const response = parseResponse(text);
+      assert.equal(response.status, status, JSON.stringify(attack));
+      assert.equal(response.headers['x-padda-error'], reason, JSON.stringify(attack));
+      assert.ok(closed, 'the connection is closed after the refusal');
+    }
+    assert.equal(app.arrivals.length, before, 'nothing reached the app');
+  });
+
   test('two Host lines get 400, as RFC 9112 §3.2 and nginx say, on a request or an upgrade; nothing reaches the app', async () => {
     const before = app.arrivals.length;
     for (const extra of ['', 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n']) {
@@ -267,17 +318,19 @@ describe('bad input', () => {
     assert.equal(app.arrivals.length, before);
   });
 
-  test('heads over the limit get 431: a long header, a long request target, many short headers', async () => {
+  test('heads over the limit get 431 (a long header, many short headers), a request line over its limit 414', async () => {
     const before = app.arrivals.length;
-    for (const head of [
-      `GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`,
-      `GET /${'a'.repeat(10_000)} HTTP/1.1\r\nHost: h\r\n\r\n`,
-      `GET /echo HTTP/1.1\r\nHost: h\r\n${'X: y\r\n'.repeat(3000)}\r\n`,
-    ]) {
-      const { text } = await rawExchange(proxy, head);
+    for (const [head, status, reason] of [
+      [`GET /echo HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`, 431, 'header_overflow'],
+      [`GET /echo HTTP/1.1\r\nHost: h\r\n${'X: y\r\n'.repeat(3000)}\r\n`, 431, 'header_overflow'],
+      // nginx's answer to a request line longer than one large_client_header_buffers buffer (RFC 9110 §15.5.15).
+      [`GET /${'a'.repeat(10_000)} HTTP/1.1\r\nHost: h\r\n\r\n`, 414, 'uri_too_long'],
+    ] as const) {
+      const { text, closed } = await rawExchange(proxy, head);
       const response = parseResponse(text);
-      assert.equal(response.status, 431, head.slice(0, 40));
-      assert.equal(response.headers['x-padda-error'], 'header_overflow');
+      assert.equal(response.status, status, head.slice(0, 40));
+      assert.equal(response.headers['x-padda-error'], reason);
+      assert.ok(closed, 'the connection is closed after it');
     }
     assert.equal(app.arrivals.length, before);
   });

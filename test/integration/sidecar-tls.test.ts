@@ -187,6 +187,21 @@ describe('serving HTTPS', () => {
     assert.equal(response.headers['x-padda-error'], 'upstream_connect_refused');
   });
 
+  test('HTTP/2: an answer\'s trailers arrive as a trailing HEADERS frame', async () => {
+    const session = http2.connect(`https://localhost:${ports.tls}`, { ca: caPem(), host: '127.0.0.1', port: ports.tls } as http2.SecureClientSessionOptions);
+    try {
+      const stream = session.request({ ':path': '/trailers' });
+      const trailers = new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once('trailers', resolve));
+      let text = '';
+      stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      await new Promise((resolve) => stream.once('end', resolve));
+      assert.equal(text, 'part one,part two');
+      assert.equal((await trailers)['x-sum'], '42');
+    } finally {
+      session.close();
+    }
+  });
+
   test('SNI picks the certificate: exact name, wildcard, and the default for unknown or no names', async () => {
     assert.equal((await presented(ports.tls, { servername: 'a.test' })).cn, 'a.test');
     assert.equal((await presented(ports.tls, { servername: 'x.b.test' })).cn, '*.b.test');

@@ -121,6 +121,13 @@ function respond(req: http.IncomingMessage, res: http.ServerResponse, arrival: A
       ]);
       res.end('ok\n');
       return;
+    case '/trailers':
+      // A chunked answer with a trailer section.
+      res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-sum' });
+      res.write('part one,');
+      res.addTrailers({ 'x-sum': '42' });
+      res.end('part two');
+      return;
     case '/status':
       res.writeHead(number('code', 200), { 'x-status': 'set' });
       res.end();

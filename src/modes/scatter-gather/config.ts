@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { address, byteSize, configFile, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
 
 const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 

@@ -1,5 +1,4 @@
-import { replyError } from '../../http/errors.ts';
-import type { ProxiedResponse } from '../../http/request-head.ts';
+import type { ClientResponse, ResponseOwner } from '../../http/message.ts';
 import { ANSWERED, LeafCall, PENDING } from './leaf-call.ts';
 import { placeAt } from './merge/json-path.ts';
 import type { LeafValue } from './merge/strategy.ts';
@@ -19,13 +18,13 @@ const DONE = 2;
  * answers as soon as the outcome is known: every leaf settled, the first
  * answer for `first`, or the quorum out of reach.
  */
-export class Gather {
+export class Gather implements ResponseOwner {
   readonly root: ScatterGatherRoot;
   /** Request headers for every leaf, built once by the shared header hygiene (x-forwarded-*, x-request-id). */
   readonly headers: string[];
   readonly leafMethod: string;
   body: Buffer | null = null;
-  private readonly response: ProxiedResponse;
+  private readonly response: ClientResponse;
   private readonly requestId: string;
   private readonly started: number;
   private readonly deadlineAt: number;
@@ -37,7 +36,7 @@ export class Gather {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
-  constructor(root: ScatterGatherRoot, method: string, response: ProxiedResponse, headers: string[], requestId: string, started: number) {
+  constructor(root: ScatterGatherRoot, method: string, response: ClientResponse, headers: string[], requestId: string, started: number) {
     this.root = root;
     this.headers = headers;
     // A HEAD's answer is a GET's without the body, and a leaf answering HEAD has no JSON to merge.
@@ -46,7 +45,7 @@ export class Gather {
     this.requestId = requestId;
     this.started = started;
     this.deadlineAt = started + root.deadline;
-    response.on('close', () => this.clientClosed());
+    response.attach(this);
     this.arm(this.deadlineAt);
   }
 
@@ -120,11 +119,10 @@ export class Gather {
       this.root.refused(this.response, 502, 'merge_failed', `the leaves' answers could not be merged: ${(error as Error).message}`, this.requestId, this.started);
       return;
     }
-    const headers = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))];
+    const headers = ['content-type', 'application/json'];
     if (this.requestId !== '') headers.push('x-request-id', this.requestId);
     if (partial.length > 0) headers.push('x-padda-partial', partial.join(','));
-    this.response.writeHead(200, headers);
-    this.response.end(body);
+    this.response.answer(200, headers, body);
     this.root.answered(partial.length > 0, this.started);
   }
 
@@ -136,7 +134,10 @@ export class Gather {
     for (const call of this.calls) if (call.state === PENDING) call.cancel('client_closed');
   }
 
-  private clientClosed(): void {
+  /** The answer is written whole, at once: nothing waits for drain. */
+  drained(): void {}
+
+  clientClosed(): void {
     if (this.state === DONE) return;
     this.finish();
     this.root.abandoned();

@@ -1,9 +1,13 @@
 import type { Dispatcher } from 'undici';
-import { classify } from '../../http/errors.ts';
-import type { Replica } from '../../http/replica.ts';
-import type { ResponseHeaders } from '../../http/response-head.ts';
-import { valueAt } from './merge/json-path.ts';
+import { upstreamError } from '../../http/errors.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
+import { ErrorStatusError, ReplyTimeoutError, UpstreamProtocolError, type UpstreamError } from '../../upstream/errors.ts';
 import type { LeafCall } from './leaf-call.ts';
+import { undiciFailure, type LeafOrigin } from './leaf-origin.ts';
+import { valueAt } from './merge/json-path.ts';
+
+/** Response headers as undici parses them: lower-case names, repeated ones as arrays. */
+type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 type Controller = Dispatcher.DispatchController;
 
@@ -22,7 +26,7 @@ class LeafCancelled extends Error {
  */
 export class LeafAttempt implements Dispatcher.DispatchHandler {
   readonly call: LeafCall;
-  readonly replica: Replica;
+  readonly replica: Replica<LeafOrigin>;
   readonly hedge: boolean;
   readonly started: number;
   private controller: Controller | null = null;
@@ -31,7 +35,7 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private settled = false;
 
-  constructor(call: LeafCall, replica: Replica, hedge: boolean, started: number) {
+  constructor(call: LeafCall, replica: Replica<LeafOrigin>, hedge: boolean, started: number) {
     this.call = call;
     this.replica = replica;
     this.hedge = hedge;
@@ -112,16 +116,21 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller | null, error: Error): void {
     if (this.settled) return;
-    const failure = classify(error);
+    const failure = undiciFailure(error);
     this.replica.origin.failed(failure.reason, error);
-    this.finish(failure.reason);
+    this.finish(upstreamError(failure, this.replica.label));
     this.call.failed(this, failure.reason);
   }
 
-  /** Ends the attempt without an answer: it lost a race, the deadline passed, or the client left. */
+  /**
+   * Ends the attempt without an answer: the deadline passed (held against
+   * the replica, as a slow answer), or it lost a race or the client left
+   * (`client_closed`: not held against it).
+   */
   cancel(reason: string): void {
     if (this.settled) return;
-    this.finish(reason);
+    if (reason === 'deadline') this.finish(new ReplyTimeoutError(this.replica.label, reason));
+    else this.finishUnjudged();
     this.controller?.abort(new LeafCancelled());
   }
 
@@ -130,16 +139,26 @@ export class LeafAttempt implements Dispatcher.DispatchHandler {
     this.fail('leaf_timeout');
   }
 
-  /** A bad answer: the attempt failed, and the rest of the answer is not read. */
+  /** A bad answer, or none in time: the attempt failed, and the rest of the answer is not read. */
   private fail(reason: string): void {
-    this.finish(reason);
+    const label = this.replica.label;
+    this.finish(reason === 'leaf_timeout' ? new ReplyTimeoutError(label, reason)
+      : this.status >= 300 ? new ErrorStatusError(label, this.status)
+        : new UpstreamProtocolError(label, reason));
     this.controller?.abort(new LeafCancelled());
     this.call.failed(this, reason);
   }
 
-  private finish(reason: string | null): void {
+  /** The attempt is over: answered (`cause` null) or failed, as its replica is told. */
+  private finish(cause: UpstreamError | null): void {
     this.settled = true;
     this.chunks = [];
-    this.replica.release(this.status, reason);
+    this.replica.release(this.status, cause);
+  }
+
+  private finishUnjudged(): void {
+    this.settled = true;
+    this.chunks = [];
+    this.replica.releaseUnjudged();
   }
 }

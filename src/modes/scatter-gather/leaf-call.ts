@@ -1,5 +1,6 @@
 import { NO_UPSTREAM } from '../../http/errors.ts';
-import type { Replica } from '../../http/replica.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
+import type { LeafOrigin } from './leaf-origin.ts';
 import type { Gather } from './gather.ts';
 import type { Leaf } from './leaf.ts';
 import { LeafAttempt } from './leaf-attempt.ts';
@@ -120,7 +121,7 @@ export class LeafCall {
     this.fail('deadline');
   }
 
-  private attempt(avoid: Replica | null, hedge: boolean, now: number): void {
+  private attempt(avoid: Replica<LeafOrigin> | null, hedge: boolean, now: number): void {
     const replica = this.leaf.replicas.pick(avoid);
     if (replica === null) {
       if (this.attempts.length === 0) this.fail(NO_UPSTREAM.reason);

@@ -1,4 +1,5 @@
-import type { ReplicaSet } from '../../http/replica-set.ts';
+import type { ReplicaSet } from '../../http/upstream/replica-set.ts';
+import type { LeafOrigin } from './leaf-origin.ts';
 import type { CountersByLabel } from '../../metrics/counters-by-label.ts';
 import type { Histogram } from '../../metrics/registry.ts';
 import type { LatencyWindow } from './latency-window.ts';
@@ -7,7 +8,7 @@ import type { ScatterMetrics } from './metrics.ts';
 /** A configured leaf: its replicas (balanced and ejected by the shared ReplicaSet), its latency, its failures. */
 export class Leaf {
   readonly name: string;
-  readonly replicas: ReplicaSet;
+  readonly replicas: ReplicaSet<LeafOrigin>;
   /** Recent answer times, when hedging waits for a percentile of them. */
   readonly window: LatencyWindow | null;
   /** A hedge needs another replica to go to. */
@@ -15,7 +16,7 @@ export class Leaf {
   private readonly latency: Histogram;
   private readonly failures: CountersByLabel;
 
-  constructor(name: string, replicas: ReplicaSet, window: LatencyWindow | null, hedging: boolean, metrics: ScatterMetrics) {
+  constructor(name: string, replicas: ReplicaSet<LeafOrigin>, window: LatencyWindow | null, hedging: boolean, metrics: ScatterMetrics) {
     this.name = name;
     this.replicas = replicas;
     this.window = window;

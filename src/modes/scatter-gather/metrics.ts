@@ -1,4 +1,4 @@
-import { ResponseCounters } from '../../http/response-counters.ts';
+import { ResponseCounters } from '../../http/forward/response-counters.ts';
 import { CountersByLabel } from '../../metrics/counters-by-label.ts';
 import type { Counter, Histogram, Registry } from '../../metrics/registry.ts';
 

@@ -1,18 +1,22 @@
-import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import { Downstream } from '../../http/downstream.ts';
-import { replyError } from '../../http/errors.ts';
+import { Downstream } from '../../http/downstream/downstream.ts';
+import { answerRefusal, refusalOf } from '../../http/forward/refusal.ts';
+import { upstreamFields, upstreamHead, upstreamHost, type UpstreamHeadOptions } from '../../http/forward/upstream-head.ts';
+import type { ClientResponse, HttpRequest, RequestHandler } from '../../http/message.ts';
 import { downstreamOptions } from '../../http/options.ts';
-import { replicaAddresses } from '../../http/replica-options.ts';
-import { ReplicaSet } from '../../http/replica-set.ts';
-import { buildRequestHead, type HeadOptions, type ProxiedRequest, type ProxiedResponse } from '../../http/request-head.ts';
-import { DUPLICATE_HOST, resolveTarget } from '../../http/request-target.ts';
+import type { OriginAddress } from '../../http/upstream/origin-address.ts';
+import { replicaAddresses } from '../../http/upstream/replica-options.ts';
+import { ReplicaSet } from '../../http/upstream/replica-set.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
+import { X_REQUEST_ID } from '../../protocols/http1/field-names.ts';
+import { NO_BODY } from '../../protocols/http1/message-head.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import type { ScatterGatherConfig } from './config.ts';
 import { Gather } from './gather.ts';
 import { HedgePolicy } from './hedging.ts';
 import { Leaf } from './leaf.ts';
+import { LeafOrigin } from './leaf-origin.ts';
 import { createMergeStrategy } from './merge/index.ts';
 import { splitPath } from './merge/json-path.ts';
 import type { MergeStrategy } from './merge/strategy.ts';
@@ -30,7 +34,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST']);
  * JSON answers are merged into one. The fields below are what gathers,
  * calls and attempts read on the hot path, flattened from the config once.
  */
-export class ScatterGatherRoot implements ModeHandler {
+export class ScatterGatherRoot implements ModeHandler, RequestHandler {
   readonly leaves: Leaf[];
   readonly strategy: MergeStrategy;
   readonly pathKeys: string[];
@@ -43,12 +47,12 @@ export class ScatterGatherRoot implements ModeHandler {
   readonly retries: number;
   readonly preserveHost: boolean;
   readonly metrics: ScatterMetrics;
-  private readonly head: HeadOptions;
+  private readonly head: UpstreamHeadOptions;
   private readonly maxRequestBody: number;
   private readonly scatterer: Scatter;
   private readonly listenerMetrics: ListenerMetrics;
   private readonly downstream: Downstream;
-  private readonly sets: ReplicaSet[];
+  private readonly sets: ReplicaSet<LeafOrigin>[];
 
   constructor(config: ScatterGatherConfig, context: ModeContext) {
     // First, so a merge module that does not load rejects the config before anything is opened.
@@ -66,38 +70,38 @@ export class ScatterGatherRoot implements ModeHandler {
     this.head = { preserveHost: config.preserve_host, requestId: config.request_id };
     this.listenerMetrics = context.metrics;
     this.metrics = new ScatterMetrics(context.registry, context.listener);
-    const origins = { pool: config.pool, connectTimeout: config.connect_timeout };
-    this.sets = config.leaves.map((leaf, index) => new ReplicaSet(leaf.name ?? `leaf-${index}`, replicaAddresses(leaf.replicas), config, origins, context));
+    const connect = (address: OriginAddress) => new LeafOrigin(address, config.pool, config.connect_timeout, context.log);
+    this.sets = config.leaves.map((leaf, index) => new ReplicaSet(leaf.name ?? `leaf-${index}`, replicaAddresses(leaf.replicas), config, connect, context));
     this.leaves = this.sets.map((set) => new Leaf(set.name, set, this.hedging?.window() ?? null, this.hedging !== null, this.metrics));
-    this.downstream = new Downstream({ request: this.handle }, context.metrics, downstreamOptions(config.client));
+    this.downstream = new Downstream(this, context.metrics, downstreamOptions(config.client));
   }
 
-  readonly handle = (request: ProxiedRequest, response: ProxiedResponse): void => {
+  handle(request: HttpRequest, response: ClientResponse): void {
     const started = performance.now();
-    this.listenerMetrics.requests.value++;
-    const resolved = resolveTarget(request.method, request.url!);
-    if (!('path' in resolved)) {
-      this.refused(response, resolved.status, resolved.reason, resolved.message, '', started);
+    const refusal = refusalOf(request);
+    if (refusal !== null) {
+      this.refused(response, refusal.status, refusal.reason, refusal.message, '', started);
       return;
     }
-    const method = request.method!;
+    const method = request.method;
     if (!METHODS.has(method)) {
       this.refused(response, 405, 'method_not_allowed', 'a scatter/gather root takes GET, HEAD and POST', '', started);
       return;
     }
-    const targets = this.scatterer.plan(resolved.path, this.leaves.length);
+    const path = request.path()!;
+    const targets = this.scatterer.plan(path, this.leaves.length);
     if ('problem' in targets) {
       this.refused(response, 400, 'bad_scatter_request', targets.problem, '', started);
       return;
     }
-    const head = buildRequestHead(request, resolved.authority, this.head);
-    if (head.duplicateHost) {
-      this.refused(response, DUPLICATE_HOST.status, DUPLICATE_HOST.reason, DUPLICATE_HOST.message, '', started);
-      return;
-    }
-    askForIdentity(head.headers);
-    const gather = new Gather(this, method, response, head.headers, head.requestId, started);
-    if (!head.hasBody) {
+    const sent = request.head.find(X_REQUEST_ID);
+    const requestId = sent >= 0 ? request.head.value(sent) : this.head.requestId ? randomUUID() : '';
+    // Host is first: each leaf attempt puts its own there unless the client's is preserved.
+    const authority = request.authority();
+    const headers = upstreamFields(upstreamHead(request, path, authority, upstreamHost(request, authority, '', this.head.preserveHost), requestId, sent >= 0, false, false));
+    askForIdentity(headers);
+    const gather = new Gather(this, method, response, headers, requestId, started);
+    if (request.body === NO_BODY) {
       gather.scatter(targets, null);
       return;
     }
@@ -105,7 +109,7 @@ export class ScatterGatherRoot implements ModeHandler {
       if (body === null) gather.refuse(413, 'request_too_large', `the request body is larger than max_request_body (${this.maxRequestBody} bytes)`);
       else gather.scatter(targets, body);
     });
-  };
+  }
 
   // Called by gathers as they end, so the hot path only bumps fields.
 
@@ -115,11 +119,10 @@ export class ScatterGatherRoot implements ModeHandler {
     this.listenerMetrics.duration.observe((performance.now() - started) / 1000);
   }
 
-  refused(response: ProxiedResponse, status: number, reason: string, message: string, requestId: string, started: number): void {
+  refused(response: ClientResponse, status: number, reason: string, message: string, requestId: string, started: number): void {
     this.listenerMetrics.error(reason);
-    // The rest of an oversized body is not read: the connection cannot carry another request.
-    if (status === 413 && 'shouldKeepAlive' in response) (response as http.ServerResponse).shouldKeepAlive = false;
-    replyError(response, status, reason, message, requestId);
+    // A 413 leaves the rest of the body unread: the client connection closes after it.
+    answerRefusal(response, { status, reason, message }, requestId);
     this.metrics.responses.count(status);
     this.listenerMetrics.duration.observe((performance.now() - started) / 1000);
   }

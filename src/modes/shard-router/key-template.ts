@@ -1,13 +1,16 @@
-import { clientConnection } from '../../http/client-connection.ts';
 import { cookieValue } from '../../http/cookie.ts';
-import type { ProxiedRequest } from '../../http/request-head.ts';
+import type { HttpRequest } from '../../http/message.ts';
+import { HOST } from '../../protocols/http1/field-names.ts';
 import { nginxUri } from './nginx-uri.ts';
 
+/** What a key reads of a request: its target, its fields, its client (an HttpRequest, or a stand-in in tests). */
+export type KeyedRequest = Pick<HttpRequest, 'target' | 'header' | 'client'>;
+
 /** One piece of a key: its text for a request, or null when the variable is absent. */
-type Part = (request: ProxiedRequest) => string | null;
+type Part = (request: KeyedRequest) => string | null;
 
 /** A compiled key: a request's key as a latin1 string (one char per byte), or null when a variable in it is absent. */
-export type KeyTemplate = (request: ProxiedRequest) => string | null;
+export type KeyTemplate = (request: KeyedRequest) => string | null;
 
 const VARIABLE = /\$([A-Za-z0-9_]+)/g;
 
@@ -59,18 +62,18 @@ function literal(text: string): Part {
 function variable(name: string): Part | string {
   switch (name) {
     case 'request_uri':
-      return (request) => request.url!;
+      return (request) => request.target;
     case 'uri':
-      return (request) => nginxUri(pathOf(request.url!));
+      return (request) => nginxUri(pathOf(request.target));
     case 'args':
     case 'query_string':
       return (request) => {
-        const url = request.url!;
+        const url = request.target;
         const q = url.indexOf('?');
         return q < 0 ? '' : url.slice(q + 1);
       };
     case 'remote_addr':
-      return (request) => clientConnection(request).address;
+      return (request) => request.client.address;
     case 'host':
       return (request) => hostOf(request);
   }
@@ -85,8 +88,8 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-function hostOf(request: ProxiedRequest): string {
-  const host = String(request.headers.host ?? request.headers[':authority'] ?? '');
+function hostOf(request: KeyedRequest): string {
+  const host = request.header('host', HOST) ?? '';
   const colon = host.startsWith('[') ? host.indexOf(':', host.indexOf(']')) : host.lastIndexOf(':');
   return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
 }
@@ -99,7 +102,7 @@ function hostOf(request: ProxiedRequest): string {
 function argument(name: string): Part {
   const length = name.length;
   return (request) => {
-    const url = request.url!;
+    const url = request.target;
     let start = url.indexOf('?') + 1;
     if (start === 0) return null;
     while (start <= url.length) {
@@ -115,13 +118,9 @@ function argument(name: string): Part {
 }
 
 function header(name: string): Part {
-  return (request) => {
-    const value = request.headers[name];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
+  return (request) => request.header(name) ?? null;
 }
 
 function cookie(name: string): Part {
-  return (request) => cookieValue(request.headers.cookie, name);
+  return (request) => cookieValue(request.header('cookie'), name);
 }

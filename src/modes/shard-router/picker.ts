@@ -1,20 +1,17 @@
-import type { Origin } from '../../http/origin.ts';
-import type { Replica } from '../../http/replica.ts';
-import type { ProxiedRequest } from '../../http/request-head.ts';
-import type { ResponseHeaders } from '../../http/response-head.ts';
-import type { TargetPicker } from '../../http/target.ts';
+import type { Failure } from '../../http/errors.ts';
+import type { TargetPicker } from '../../http/forward/target-picker.ts';
+import type { HttpRequest } from '../../http/message.ts';
+import type { Origin } from '../../http/upstream/origin.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
 import { compileKey, type KeyTemplate } from './key-template.ts';
 import type { ShardRouterConfig } from './schema.ts';
 import type { ShardTable } from './shard-table.ts';
 
-/** What the router decided for a request, kept on the request until the exchange ends. */
+/** What the router decided for a request, kept in `request.route` until the exchange ends. */
 interface Route {
   shard: number;
-  replica: Replica;
+  replica: Replica<Origin>;
 }
-
-const kRoute = Symbol('padda.shardRoute');
-type Routed = ProxiedRequest & { [kRoute]?: Route };
 
 /**
  * The shard router's TargetPicker: the request's key picks the shard, then
@@ -27,7 +24,7 @@ export class ShardPicker implements TargetPicker {
   private readonly table: ShardTable;
   private readonly key: KeyTemplate;
   private readonly fallback: KeyTemplate;
-  respond?: (request: ProxiedRequest, status: number, headers: ResponseHeaders) => void;
+  respond?: (request: HttpRequest, status: number, fields: string[]) => void;
 
   constructor(table: ShardTable, config: ShardRouterConfig) {
     this.table = table;
@@ -36,18 +33,17 @@ export class ShardPicker implements TargetPicker {
     if (config.shard_header) this.respond = addShardHeader(table);
   }
 
-  pick(request: ProxiedRequest, attempt: number): Origin | null {
-    const routed = request as Routed;
+  pick(request: HttpRequest, attempt: number): Origin | null {
     const key = this.key(request) ?? this.fallback(request) ?? '';
     const shard = this.table.route(key);
     if (shard < 0) return null;
     const entry = this.table.shards[shard]!;
-    const previous = attempt > 0 ? routed[kRoute] : undefined;
+    const previous = attempt > 0 ? (request.route as Route | null) : null;
     const replica = entry.set.pick(previous?.replica ?? null);
     if (replica === null) return null;
     this.table.loads.acquire(shard);
     if (attempt === 0) entry.requests.value++;
-    if (previous === undefined) routed[kRoute] = { shard, replica };
+    if (previous === null) request.route = { shard, replica } satisfies Route;
     else {
       previous.shard = shard;
       previous.replica = replica;
@@ -55,15 +51,15 @@ export class ShardPicker implements TargetPicker {
     return replica.origin;
   }
 
-  release(request: ProxiedRequest, _origin: Origin, status: number, reason: string | null): void {
-    const route = (request as Routed)[kRoute]!;
-    route.replica.release(status, reason);
+  release(request: HttpRequest, _origin: Origin, status: number, failure: Failure | null): void {
+    const route = request.route as Route;
+    route.replica.settle(status, failure);
     this.table.loads.release(route.shard);
   }
 }
 
 function addShardHeader(table: ShardTable) {
-  return (request: ProxiedRequest, _status: number, headers: ResponseHeaders): void => {
-    headers['x-padda-shard'] = table.shards[(request as Routed)[kRoute]!.shard]!.name;
+  return (request: HttpRequest, _status: number, fields: string[]): void => {
+    fields.push('x-padda-shard', table.shards[(request.route as Route).shard]!.name);
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { address } from '../../config/values.ts';
 import { HASH_NAMES } from '../../hash/index.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
 import { compileKey } from './key-template.ts';
 
 const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import type { Downstream } from '../../http/downstream.ts';
+import type { Downstream } from '../../http/downstream/downstream.ts';
 import { httpFront } from '../../http/front.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { ShardPicker } from './picker.ts';

@@ -1,13 +1,16 @@
 import { BoundedLoads, Latin1Hasher, NO_SERVER, ServerLoads, type Distribution } from '../../hash/index.ts';
-import { replicaAddresses } from '../../http/replica-options.ts';
-import { ReplicaSet, type ReplicaSetContext } from '../../http/replica-set.ts';
+import { originSettings } from '../../http/options.ts';
+import { Origin } from '../../http/upstream/origin.ts';
+import type { OriginAddress } from '../../http/upstream/origin-address.ts';
+import { replicaAddresses } from '../../http/upstream/replica-options.ts';
+import { ReplicaSet, type ReplicaSetContext } from '../../http/upstream/replica-set.ts';
 import type { Counter } from '../../metrics/registry.ts';
 import { shardPlacement } from './placement.ts';
 import type { ShardRouterConfig } from './schema.ts';
 
 export interface Shard {
   readonly name: string;
-  readonly set: ReplicaSet;
+  readonly set: ReplicaSet<Origin>;
   readonly requests: Counter;
 }
 
@@ -39,9 +42,11 @@ export class ShardTable {
     this.balanceFactor = config.balance_factor;
     this.bounded = config.balance_factor === undefined ? null : new BoundedLoads(this.base, config.balance_factor);
     this.loads = new ServerLoads(config.shards.length);
-    const origins = { pool: config.pool, connectTimeout: config.timeouts.connect };
+    // The replica set ejects by its own rules; the origins' own connect-failure ejection stays off.
+    const settings = { ...originSettings(config.pool, config.timeouts.connect), failureLimit: 0 };
+    const connect = (address: OriginAddress) => new Origin(address, settings, context.log);
     this.shards = config.shards.map((spec) => {
-      const set = new ReplicaSet(spec.name, replicaAddresses(spec.replicas), config, origins, context);
+      const set = new ReplicaSet(spec.name, replicaAddresses(spec.replicas), config, connect, context);
       if (config.on_shard_down === 'next') set.onAvailabilityChange = () => this.relayout();
       const requests = context.registry.counter('padda_shard_requests_total', 'Requests routed to a shard.', { listener: context.listener, shard: spec.name });
       return { name: spec.name, set, requests };

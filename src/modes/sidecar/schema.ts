@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { address } from '../../config/values.ts';
-import { parseOriginAddress } from '../../http/origin-address.ts';
+import { parseOriginAddress } from '../../http/upstream/origin-address.ts';
 import { httpProxyKeys } from '../../http/options.ts';
 import { parseAddress } from '../../net/address.ts';
 import { tlsSchema } from '../../tls/schema.ts';

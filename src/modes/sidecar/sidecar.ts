@@ -1,9 +1,10 @@
 import type net from 'node:net';
-import type { Downstream } from '../../http/downstream.ts';
+import type { Downstream } from '../../http/downstream/downstream.ts';
 import { httpFront } from '../../http/front.ts';
-import { Origin } from '../../http/origin.ts';
-import { parseOriginAddress, type OriginAddress } from '../../http/origin-address.ts';
-import { SingleOrigin } from '../../http/target.ts';
+import { SingleOrigin } from '../../http/forward/target-picker.ts';
+import { originSettings } from '../../http/options.ts';
+import { Origin } from '../../http/upstream/origin.ts';
+import { parseOriginAddress, type OriginAddress } from '../../http/upstream/origin-address.ts';
 import { parseAddress, type Address } from '../../net/address.ts';
 import { TcpRelay } from '../../net/tcp-relay.ts';
 import { createTlsTerminator, type TlsTerminator } from '../../tls/index.ts';
@@ -28,7 +29,7 @@ export class Sidecar implements ModeHandler {
 
   constructor(config: SidecarConfig, context: ModeContext) {
     if (config.protocol === 'http') {
-      this.origin = new Origin(parseOriginAddress(config.upstream) as OriginAddress, config.pool, config.timeouts.connect, context.log);
+      this.origin = new Origin(parseOriginAddress(config.upstream) as OriginAddress, originSettings(config.pool, config.timeouts.connect), context.log);
       const downstream = httpFront(new SingleOrigin(this.origin), config, context, config.tls?.http2 ?? false);
       this.downstream = downstream;
       this.serve = (socket) => downstream.accept(socket);

@@ -1,10 +1,15 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { Dispatcher } from 'undici';
-import { classify } from '../../http/errors.ts';
-import { NOT_JUDGED, type Replica } from '../../http/replica.ts';
-import type { ReplicaSet } from '../../http/replica-set.ts';
-import { buildRequestHead, type ProxiedRequest } from '../../http/request-head.ts';
+import type net from 'node:net';
+import { RESPONSE_TIMEOUT, type Failure } from '../../http/errors.ts';
+import { upstreamHead, upstreamHost } from '../../http/forward/upstream-head.ts';
+import type { HttpRequest } from '../../http/message.ts';
+import type { Origin } from '../../http/upstream/origin.ts';
+import type { Replica } from '../../http/upstream/replica.ts';
+import type { ReplicaSet } from '../../http/upstream/replica-set.ts';
+import type { UpstreamConnection, UpstreamHandler } from '../../http/upstream/upstream-connection.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
+import { deadlines, type Expiring } from '../../net/deadlines.ts';
+import { CHUNKED, LENGTH, NO_BODY } from '../../protocols/http1/message-head.ts';
 import { BUCKETS, keyBucket } from './buckets.ts';
 import type { MirrorConfig } from './schema.ts';
 import { ShadowRecord, type ShadowComparison } from './shadow-compare.ts';
@@ -26,15 +31,15 @@ type Outcome = (typeof OUTCOMES)[number];
 export class Mirror {
   /** Index of the target variant, or -1 when the target is an upstream of its own. */
   readonly targetVariant: number;
-  private readonly config: MirrorConfig;
-  private readonly target: ReplicaSet;
-  private readonly comparison: ShadowComparison | null;
-  private readonly preserveHost: boolean;
+  readonly config: MirrorConfig;
+  readonly comparison: ShadowComparison | null;
+  readonly preserveHost: boolean;
+  private readonly target: ReplicaSet<Origin>;
   private readonly threshold: number;
   private readonly outcomes: Record<Outcome, Counter>;
   inFlight = 0;
 
-  constructor(config: MirrorConfig, target: ReplicaSet, targetVariant: number, comparison: ShadowComparison | null, preserveHost: boolean, registry: Registry, listener: string) {
+  constructor(config: MirrorConfig, target: ReplicaSet<Origin>, targetVariant: number, comparison: ShadowComparison | null, preserveHost: boolean, registry: Registry, listener: string) {
     this.config = config;
     this.target = target;
     this.targetVariant = targetVariant;
@@ -47,41 +52,38 @@ export class Mirror {
   }
 
   /** Whether this request's copy goes out: its URI hashes into the fraction, and its variant is not the target. */
-  wants(request: ProxiedRequest, variant: number): boolean {
-    return variant !== this.targetVariant && keyBucket(request.url!) < this.threshold;
+  wants(request: HttpRequest, variant: number): boolean {
+    return variant !== this.targetVariant && keyBucket(request.target) < this.threshold;
   }
 
-  /** Sends the copy (once the body is in, if there is one); the record to compare with, when comparing. */
-  copy(request: ProxiedRequest): ShadowRecord | null {
-    const path = request.url!;
+  /** The request's copy, sent now (no body) or once its body is in; null when it is not copied. */
+  copy(request: HttpRequest): ShadowCopy | null {
     if (this.inFlight >= this.config.max_concurrency) return this.drop('dropped_concurrency');
-    const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.config.max_body) return this.drop('dropped_body');
+    if (request.body === LENGTH && request.head.contentLength > this.config.max_body) return this.drop('dropped_body');
+    const path = request.path();
+    if (path === null) return null;
     const replica = this.target.pick();
     if (replica === null) return this.drop('dropped_no_replica');
-    const head = buildRequestHead(request, null, { preserveHost: this.preserveHost, requestId: false });
-    const headers = head.headers;
-    if (!this.preserveHost || headers[1] === '') headers[1] = replica.origin.host;
-    if (this.config.shadow_host) headers[1] = shadowHost(headers[1]!);
-    const record = this.comparison === null ? null : new ShadowRecord(request.method!, path);
-    const shadow = new ShadowExchange(this, replica, record);
-    const options: Dispatcher.DispatchOptions = {
-      path, method: request.method as Dispatcher.HttpMethod, headers,
-      headersTimeout: this.config.timeout, bodyTimeout: this.config.timeout,
-    };
     this.inFlight++;
-    if (!head.hasBody) replica.origin.pool.dispatch(options, shadow);
-    else this.afterBody(request, options, shadow);
-    return record;
+    const copy = new ShadowCopy(this, replica, request, path, this.comparison === null ? null : new ShadowRecord(request.method, request.target));
+    if (request.body === NO_BODY) copy.send();
+    return copy;
   }
 
-  /** One copy is over. */
-  ended(replica: Replica, status: number, reason: string | null, record: ShadowRecord | null, digest: string | null): void {
+  /** One copy is over: answered in full (`failure` null), or not. */
+  ended(replica: Replica<Origin>, status: number, failure: Failure | null, record: ShadowRecord | null, digest: string | null): void {
     this.inFlight--;
     // A shadow's 5xx is what comparing is for: it does not eject the target (failing to answer does).
-    replica.release(status, reason === null && status >= 500 ? NOT_JUDGED : reason);
-    this.outcomes[reason === null ? 'sent' : 'failed'].value++;
-    if (record !== null) this.comparison!.shadowDone(record, { status, digest: reason === null ? digest : null });
+    if (failure === null && status >= 500) replica.releaseUnjudged();
+    else replica.settle(status, failure);
+    this.outcomes[failure === null ? 'sent' : 'failed'].value++;
+    if (record !== null) this.comparison!.shadowDone(record, { status, digest: failure === null ? digest : null });
+  }
+
+  /** A copy gave up before it went out. */
+  abandoned(outcome: Outcome): void {
+    this.inFlight--;
+    this.drop(outcome);
   }
 
   stats(): Record<string, unknown> {
@@ -92,39 +94,6 @@ export class Mirror {
       ...Object.fromEntries(OUTCOMES.map((outcome) => [outcome, this.outcomes[outcome].value])),
       ...(this.comparison ? { compare: this.comparison.stats() } : {}),
     };
-  }
-
-  /**
-   * Keeps the body's bytes as the primary streams them (a second 'data'
-   * listener, paused until undici resumes the stream for the primary), and
-   * sends the copy when the body is complete.
-   */
-  private afterBody(request: ProxiedRequest, options: Dispatcher.DispatchOptions, shadow: ShadowExchange): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const give = (outcome: Outcome) => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('close', onClose);
-      this.inFlight--;
-      shadow.abandon();
-      this.drop(outcome);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > this.config.max_body) give('dropped_body');
-      else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      request.off('data', onData);
-      request.off('close', onClose);
-      shadow.replica.origin.pool.dispatch({ ...options, body: Buffer.concat(chunks, size) }, shadow);
-    };
-    const onClose = () => give('dropped_client_gone');
-    request.on('data', onData);
-    request.pause();
-    request.once('end', onEnd);
-    request.once('close', onClose);
   }
 
   private drop(outcome: Outcome): null {
@@ -139,43 +108,144 @@ function shadowHost(host: string): string {
   return colon > host.lastIndexOf(']') && colon >= 0 ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
 }
 
-/** The undici handler of one copy: reads (and, to compare, digests) the answer, then tells the mirror. */
-class ShadowExchange implements Dispatcher.DispatchHandler {
-  readonly replica: Replica;
+// Where a copy stands.
+const COLLECTING = 0;
+const SENT = 1;
+const OVER = 2;
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
+/**
+ * One shadow copy: it keeps the request body's bytes as the primary streams
+ * them, then sends the whole request on its replica's pool and reads (and,
+ * to compare, digests) the answer; within `timeout`, or it is abandoned.
+ */
+export class ShadowCopy implements UpstreamHandler, Expiring {
+  deadline = 0;
+  readonly method: string;
+  readonly upgrading = false;
+  readonly record: ShadowRecord | null;
   private readonly mirror: Mirror;
-  private readonly record: ShadowRecord | null;
+  private readonly replica: Replica<Origin>;
+  private readonly request: HttpRequest;
+  private readonly path: string;
+  private state = COLLECTING;
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private connection: UpstreamConnection | null = null;
   private hash: Hash | null = null;
   private status = 0;
 
-  constructor(mirror: Mirror, replica: Replica, record: ShadowRecord | null) {
+  constructor(mirror: Mirror, replica: Replica<Origin>, request: HttpRequest, path: string, record: ShadowRecord | null) {
     this.mirror = mirror;
     this.replica = replica;
+    this.request = request;
+    this.path = path;
+    this.method = request.method;
     this.record = record;
   }
 
-  onRequestStart(): void {}
+  /** A chunk of the request body, kept until it is complete (up to max_body). */
+  collect(chunk: Buffer): void {
+    if (this.state !== COLLECTING) return;
+    this.bytes += chunk.length;
+    if (this.bytes > this.mirror.config.max_body) this.give('dropped_body');
+    else this.chunks.push(chunk);
+  }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
-    if (statusCode < 200) return;
-    this.status = statusCode;
+  /** The request is complete: the copy goes out. */
+  send(): void {
+    if (this.state !== COLLECTING) return;
+    this.state = SENT;
+    this.deadline = deadlines.now + this.mirror.config.timeout;
+    deadlines.track(this);
+    this.replica.origin.pool.acquire(this);
+  }
+
+  /** The primary exchange ended before the body was complete: the copy never goes out. */
+  drop(): void {
+    if (this.state === COLLECTING) this.give('dropped_client_gone');
+  }
+
+  opening(connection: UpstreamConnection): void {
+    this.connection = connection;
+  }
+
+  connected(connection: UpstreamConnection): void {
+    if (this.state !== SENT) {
+      connection.giveBack();
+      return;
+    }
+    this.connection = connection;
+    const request = this.request;
+    const chunked = request.body === CHUNKED;
+    let host = upstreamHost(request, request.authority(), this.replica.origin.host, this.mirror.preserveHost);
+    if (this.mirror.config.shadow_host) host = shadowHost(host);
+    connection.socket.cork();
+    connection.write(upstreamHead(request, this.path, request.authority(), host, '', false, chunked, false));
+    if (chunked && this.bytes > 0) connection.write(`${this.bytes.toString(16)}\r\n`);
+    for (const chunk of this.chunks) connection.write(chunk);
+    if (chunked) connection.write(this.bytes > 0 ? Buffer.concat([CRLF, LAST_CHUNK]) : LAST_CHUNK);
+    connection.socket.uncork();
+    this.chunks = [];
+    connection.requestSent();
+  }
+
+  connectFailed(failure: Failure): void {
+    this.connection = null;
+    this.finish(failure);
+  }
+
+  responseHead(head: { status: number }): void {
+    this.status = head.status;
     if (this.record !== null) this.hash = createHash('sha1');
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  responseData(chunk: Buffer): void {
     this.hash?.update(chunk);
   }
 
-  onResponseEnd(): void {
-    this.mirror.ended(this.replica, this.status, null, this.record, this.hash?.digest('hex') ?? null);
+  responseEnd(): void {
+    this.connection = null;
+    this.finish(null);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
-    this.mirror.ended(this.replica, this.status, classify(error).reason, this.record, null);
+  upstreamFailed(failure: Failure): void {
+    this.connection = null;
+    this.finish(failure);
   }
 
-  /** The copy never went out: give the replica back without judging it. */
-  abandon(): void {
-    this.replica.release(0, NOT_JUDGED);
+  switched(_head: unknown, socket: net.Socket): void {
+    socket.destroy();
+  }
+
+  upstreamDrained(): void {}
+
+  readDone(): void {}
+
+  expire(): void {
+    if (this.state !== SENT) return;
+    const connection = this.connection;
+    this.connection = null;
+    if (connection === null) this.replica.origin.pool.abandon(this, null);
+    else if (connection.connecting) this.replica.origin.pool.abandon(this, connection);
+    else connection.destroy();
+    this.finish(RESPONSE_TIMEOUT);
+  }
+
+  private give(outcome: Outcome): void {
+    this.state = OVER;
+    this.chunks = [];
+    this.replica.releaseUnjudged();
     if (this.record !== null) this.record.abandoned = true;
+    this.mirror.abandoned(outcome);
+  }
+
+  private finish(failure: Failure | null): void {
+    if (this.state !== SENT) return;
+    this.state = OVER;
+    deadlines.untrack(this);
+    this.mirror.ended(this.replica, this.status, failure, this.record, failure === null ? this.hash?.digest('hex') ?? null : null);
   }
 }

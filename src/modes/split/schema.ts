@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { address, byteSize, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { parseOriginAddress } from '../../http/origin-address.ts';
-import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/replica-options.ts';
+import { parseOriginAddress } from '../../http/upstream/origin-address.ts';
+import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
 
 const variant = z.strictObject({
   // It goes into a cookie value and metric labels: keep it to a token.

@@ -1,8 +1,11 @@
 import type net from 'node:net';
-import type { Downstream } from '../../http/downstream.ts';
+import type { Downstream } from '../../http/downstream/downstream.ts';
 import { httpFront } from '../../http/front.ts';
-import { replicaAddresses } from '../../http/replica-options.ts';
-import { ReplicaSet } from '../../http/replica-set.ts';
+import { originSettings } from '../../http/options.ts';
+import { Origin } from '../../http/upstream/origin.ts';
+import type { OriginAddress } from '../../http/upstream/origin-address.ts';
+import { replicaAddresses } from '../../http/upstream/replica-options.ts';
+import { ReplicaSet } from '../../http/upstream/replica-set.ts';
 import type { ModeContext, ModeHandler } from '../mode.ts';
 import { BucketTable } from './buckets.ts';
 import { Mirror } from './mirror.ts';
@@ -21,16 +24,17 @@ import { VariantMetrics } from './variant-metrics.ts';
 export class Split implements ModeHandler {
   private readonly config: SplitConfig;
   private readonly variants: Variant[];
-  private readonly sets: ReplicaSet[];
+  private readonly sets: ReplicaSet<Origin>[];
   private readonly table: BucketTable;
   private readonly mirror: Mirror | null = null;
   private readonly downstream: Downstream;
 
   constructor(config: SplitConfig, context: ModeContext) {
     this.config = config;
-    const origins = { pool: config.pool, connectTimeout: config.timeouts.connect };
-    const replicaSet = (name: string, replicas: readonly string[]) =>
-      new ReplicaSet(name, replicaAddresses(replicas), config, origins, context);
+    // The replica sets eject by their own rules; the origins' own connect-failure ejection stays off.
+    const settings = { ...originSettings(config.pool, config.timeouts.connect), failureLimit: 0 };
+    const connect = (address: OriginAddress) => new Origin(address, settings, context.log);
+    const replicaSet = (name: string, replicas: readonly string[]) => new ReplicaSet(name, replicaAddresses(replicas), config, connect, context);
     this.variants = config.variants.map((v) => ({
       name: v.name,
       weight: v.weight,

@@ -1,8 +1,10 @@
-import { clientConnection } from '../../http/client-connection.ts';
 import { cookieValue } from '../../http/cookie.ts';
-import type { ProxiedRequest } from '../../http/request-head.ts';
+import type { HttpRequest } from '../../http/message.ts';
 import { BUCKETS, keyBucket } from './buckets.ts';
 import type { SplitConfig } from './schema.ts';
+
+/** What stickiness reads of a request: its fields and its client (an HttpRequest, or a stand-in in tests). */
+export type StickyRequest = Pick<HttpRequest, 'header' | 'client'>;
 
 /** Where a request's bucket goes, and the cookie value it carried (null: none, or none padda could read). */
 export interface Placement {
@@ -39,24 +41,21 @@ export class Sticky {
   }
 
   /** Sets `into.bucket`, and `into.cookie` to the cookie value when a readable one came. */
-  place(request: ProxiedRequest, into: Placement): void {
+  place(request: StickyRequest, into: Placement): void {
     into.cookie = null;
     switch (this.by) {
       case 'cookie': {
-        const cookie = cookieValue(request.headers.cookie, this.name);
+        const cookie = cookieValue(request.header('cookie'), this.name);
         const bucket = cookie === null ? -1 : cookieBucket(cookie);
         if (bucket >= 0) into.cookie = cookie;
         into.bucket = bucket >= 0 ? bucket : randomBucket();
         return;
       }
-      case 'header': {
-        const value = request.headers[this.name];
-        const key = value === undefined ? clientConnection(request).address : Array.isArray(value) ? value.join(', ') : value;
-        into.bucket = keyBucket(key);
+      case 'header':
+        into.bucket = keyBucket(request.header(this.name) ?? request.client.address);
         return;
-      }
       case 'ip':
-        into.bucket = keyBucket(clientConnection(request).address);
+        into.bucket = keyBucket(request.client.address);
         return;
       default:
         into.bucket = randomBucket();

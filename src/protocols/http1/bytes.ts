@@ -72,3 +72,10 @@ type Latin1Slicing = Buffer & { latin1Slice(start: number, end: number): string 
 export function latin1(buf: Buffer, start: number, end: number): string {
   return (buf as Latin1Slicing).latin1Slice(start, end);
 }
+
+type Latin1Writing = Buffer & { latin1Write(text: string, offset: number, length: number): number };
+
+/** Writes `text` (one byte per char) at buf[at] and returns the offset after it; the caller sized buf. */
+export function writeLatin1(buf: Buffer, at: number, text: string): number {
+  return at + (buf as Latin1Writing).latin1Write(text, at, text.length);
+}

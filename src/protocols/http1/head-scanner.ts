@@ -45,8 +45,16 @@ export const FAILED = -2;
 const START_LINE = 0;
 const FIELD_LINE = 1;
 
-const INITIAL_FIELDS = 32;
 const MIN_PENDING = 1024;
+
+/**
+ * Field offsets and name numbers of the head being scanned. A scan runs to
+ * its end without yielding, so every scanner of the process shares these:
+ * an idle connection's scanner holds no arrays, and only a head cut by a
+ * chunk boundary keeps a copy of its fields so far (see keep()).
+ */
+let scratchFields = new Int32Array(4 * 64);
+let scratchNames = new Uint8Array(64);
 
 export class HeadScanner {
   /** The head the last successful scan() completed. */
@@ -66,8 +74,9 @@ export class HeadScanner {
   private searchedTo = 0;
 
   private fieldCount = 0;
-  private fields = new Int32Array(4 * INITIAL_FIELDS);
-  private names = new Uint8Array(INITIAL_FIELDS);
+  /** The fields of an unfinished head, saved while it waits for its next chunk. */
+  private savedFields: Int32Array | null = null;
+  private savedNames: Uint8Array | null = null;
   private method: Method | '' = '';
   private targetStart = 0;
   private targetEnd = 0;
@@ -103,6 +112,8 @@ export class HeadScanner {
   /** Forgets an unfinished head (the connection is being reused for something else, or closed). */
   reset(): void {
     this.pending = null;
+    this.savedFields = null;
+    this.savedNames = null;
     this.state = START_LINE;
     this.fieldCount = 0;
   }
@@ -207,22 +218,24 @@ export class HeadScanner {
       if (c !== SP && c !== HTAB) valueEnd = at + 1;
     }
     const i = this.fieldCount++;
-    if (i === this.names.length) this.grow();
-    const fields = this.fields;
+    if (i === scratchNames.length) growScratch();
+    const fields = scratchFields;
     fields[4 * i] = start;
     fields[4 * i + 1] = nameEnd;
     fields[4 * i + 2] = valueStart;
     fields[4 * i + 3] = valueEnd;
-    this.names[i] = fieldNameAt(buf, start, nameEnd);
+    scratchNames[i] = fieldNameAt(buf, start, nameEnd);
     return null;
   }
 
   private complete(buf: Buffer, end: number): number {
     const count = this.fieldCount;
-    const head = new MessageHead(buf, this.headStart, end, this.minor, count, this.fields.slice(0, 4 * count), this.names.slice(0, count));
+    const head = new MessageHead(buf, this.headStart, end, this.minor, count, scratchFields.slice(0, 4 * count), scratchNames.slice(0, count));
     this.state = START_LINE;
     this.fieldCount = 0;
     this.pending = null;
+    this.savedFields = null;
+    this.savedNames = null;
     let problem: HeadErrorCode | null;
     if (this.kind === REQUEST) {
       head.method = this.method;
@@ -247,17 +260,11 @@ export class HeadScanner {
   private fail(code: HeadErrorCode): number {
     this.error = headError(code);
     this.pending = null;
+    this.savedFields = null;
+    this.savedNames = null;
     return FAILED;
   }
 
-  private grow(): void {
-    const fields = new Int32Array(this.fields.length * 2);
-    fields.set(this.fields);
-    this.fields = fields;
-    const names = new Uint8Array(this.names.length * 2);
-    names.set(this.names);
-    this.names = names;
-  }
 
   /** Moves the unfinished head at the end of `chunk` into a buffer of its own, its offsets with it. */
   private keep(chunk: Buffer): void {
@@ -268,6 +275,21 @@ export class HeadScanner {
     this.pending = pending;
     this.pendingLength = length;
     this.rebase(shift);
+    this.saveFields();
+  }
+
+  /** Keeps the fields scanned so far of an unfinished head: the shared scratch is another scanner's before this one resumes. */
+  private saveFields(): void {
+    const count = this.fieldCount;
+    this.savedFields = scratchFields.slice(0, 4 * count);
+    this.savedNames = scratchNames.slice(0, count);
+  }
+
+  private restoreFields(): void {
+    const count = this.fieldCount;
+    while (count > scratchNames.length) growScratch();
+    scratchFields.set(this.savedFields!);
+    scratchNames.set(this.savedNames!);
   }
 
   /** Appends to the pending head only the bytes it may still own, so what follows it is scanned in place. */
@@ -282,7 +304,9 @@ export class HeadScanner {
     }
     chunk.copy(pending, before, offset, offset + take);
     this.pendingLength = before + take;
+    this.restoreFields();
     const at = this.run(pending, this.pendingLength);
+    if (at === NEED_MORE) this.saveFields();
     return at >= 0 ? offset + (at - before) : at;
   }
 
@@ -290,7 +314,7 @@ export class HeadScanner {
     this.headStart -= shift;
     this.lineStart -= shift;
     this.searchedTo -= shift;
-    for (let i = 0; i < 4 * this.fieldCount; i++) this.fields[i]! -= shift;
+    for (let i = 0; i < 4 * this.fieldCount; i++) scratchFields[i]! -= shift;
     this.targetStart -= shift;
     this.targetEnd -= shift;
     this.authorityStart -= shift;
@@ -298,6 +322,15 @@ export class HeadScanner {
     this.reasonStart -= shift;
     this.reasonEnd -= shift;
   }
+}
+
+function growScratch(): void {
+  const fields = new Int32Array(scratchFields.length * 2);
+  fields.set(scratchFields);
+  scratchFields = fields;
+  const names = new Uint8Array(scratchNames.length * 2);
+  names.set(scratchNames);
+  scratchNames = names;
 }
 
 /** `HTTP/1.0` or `HTTP/1.1` exactly at buf[start, end): the minor version, else -1. */

@@ -21,8 +21,11 @@ test('a sidecar needs only listen and upstream; the HTTP data path fills its def
   const web = config.listeners.web;
   assert.equal(web.protocol, 'http');
   assert.deepEqual(web.timeouts, { connect: 1000, response: 60_000, body: 60_000, total: 0 });
-  assert.deepEqual(web.pool, { connections: 128, pipelining: 1, keepalive_timeout: 4000, failure_limit: 0, eject_time: 2000 });
-  assert.deepEqual(web.client, { keepalive_timeout: 65_000, header_timeout: 20_000, max_header_size: 16_384 });
+  assert.deepEqual(web.pool, { connections: 128, queue: 1024, queue_timeout: 10_000, keepalive_timeout: 4000, failure_limit: 0, eject_time: 2000 });
+  assert.deepEqual(web.client, {
+    keepalive_timeout: 65_000, header_timeout: 20_000, body_timeout: 60_000, body_buffer: 16_384, max_header_size: 16_384, max_request_line: 8192,
+    http2_streams_per_second: 1000,
+  });
   assert.equal(web.retries, 1);
   // Plain JSON: it crosses to worker processes over IPC.
   assert.deepEqual(JSON.parse(JSON.stringify(config)), config);

@@ -8,21 +8,25 @@ import http from 'node:http';
 import type net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOriginAddress, type OriginAddress } from '../../../src/http/origin-address.ts';
-import type { ReplicaSetConfig } from '../../../src/http/replica-options.ts';
-import { ReplicaSet } from '../../../src/http/replica-set.ts';
+import { CLIENT_CLOSED, RESET, RESPONSE_TIMEOUT } from '../../../src/http/errors.ts';
+import { Origin, type OriginSettings } from '../../../src/http/upstream/origin.ts';
+import { ConnectRefusedError } from '../../../src/upstream/errors.ts';
+import { parseOriginAddress, type OriginAddress } from '../../../src/http/upstream/origin-address.ts';
+import type { ReplicaSetConfig } from '../../../src/http/upstream/replica-options.ts';
+import { ReplicaSet } from '../../../src/http/upstream/replica-set.ts';
 import { createLogger } from '../../../src/log.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
 
-const POOL = { connections: 4, pipelining: 1, keepalive_timeout: 4000, failure_limit: 0, eject_time: 0 };
+const SETTINGS: OriginSettings = { connections: 4, queue: 16, idleTimeout: 4000, connectTimeout: 500, failureLimit: 0, ejectTime: 0 };
 const context = () => ({ listener: 'test', log: createLogger('silent'), registry: new Registry() });
 const addresses = (...labels: string[]) => labels.map((l) => parseOriginAddress(l) as OriginAddress);
 const config = (over: Partial<ReplicaSetConfig> = {}): ReplicaSetConfig => ({
   eject: { failures: 3, time: 200, on_5xx: true }, dns_refresh: 0, ...over,
 });
-const sets: ReplicaSet[] = [];
-function replicaSet(labels: string[], over: Partial<ReplicaSetConfig> = {}, resolve?: (host: string) => Promise<string[]>): ReplicaSet {
-  const set = new ReplicaSet('s', addresses(...labels), config(over), { pool: POOL, connectTimeout: 500 }, context(), resolve);
+const sets: ReplicaSet<Origin>[] = [];
+function replicaSet(labels: string[], over: Partial<ReplicaSetConfig> = {}, resolve?: (host: string) => Promise<string[]>): ReplicaSet<Origin> {
+  const log = createLogger('silent');
+  const set = new ReplicaSet('s', addresses(...labels), config(over), (address) => new Origin(address, SETTINGS, log), context(), resolve);
   sets.push(set);
   return set;
 }
@@ -62,7 +66,7 @@ describe('balancing', () => {
       const first = set.pick()!;
       const second = set.pick(first)!;
       assert.notEqual(first, second);
-      first.release(0, 'client_closed');
+      first.settle(0, CLIENT_CLOSED);
       second.release(200, null);
     }
     const single = replicaSet(['127.0.0.1:1']);
@@ -77,14 +81,15 @@ describe('passive ejection', () => {
     const flips: boolean[] = [];
     set.onAvailabilityChange = (s) => flips.push(s.available);
     const replica = set.replicas[0]!;
-    set.pick()!.release(0, 'upstream_reset');
+    set.pick()!.settle(0, RESET);
     set.pick()!.release(502, null);
     set.pick()!.release(200, null); // resets the count
-    set.pick()!.release(0, 'client_closed'); // neutral
-    set.pick()!.release(0, 'upstream_response_timeout');
+    set.pick()!.settle(0, CLIENT_CLOSED); // neutral
+    set.pick()!.releaseUnjudged(); // neutral too
+    set.pick()!.settle(0, RESPONSE_TIMEOUT);
     set.pick()!.release(503, null);
     assert.equal(set.available, true);
-    set.pick()!.release(0, 'upstream_connect_refused');
+    set.pick()!.release(0, new ConnectRefusedError('127.0.0.1:1', 'ECONNREFUSED'));
     assert.equal(set.available, false);
     assert.equal(set.pick(), null);
     assert.deepEqual(flips, [false]);
@@ -99,13 +104,13 @@ describe('passive ejection', () => {
     const set = replicaSet(['127.0.0.1:1'], { eject: { failures: 1, time: 1000, on_5xx: false } });
     for (let i = 0; i < 10; i++) set.pick()!.release(503, null);
     assert.equal(set.available, true);
-    set.pick()!.release(0, 'upstream_reset');
+    set.pick()!.settle(0, RESET);
     assert.equal(set.available, false);
   });
 
   test('failures: 0 never ejects', () => {
     const set = replicaSet(['127.0.0.1:1'], { eject: { failures: 0, time: 1000, on_5xx: true } });
-    for (let i = 0; i < 50; i++) set.pick()!.release(0, 'upstream_reset');
+    for (let i = 0; i < 50; i++) set.pick()!.settle(0, RESET);
     assert.equal(set.available, true);
   });
 });

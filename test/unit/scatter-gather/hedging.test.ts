@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseOriginAddress, type OriginAddress } from '../../../src/http/origin-address.ts';
-import { ReplicaSet } from '../../../src/http/replica-set.ts';
+import { parseOriginAddress, type OriginAddress } from '../../../src/http/upstream/origin-address.ts';
+import { ReplicaSet } from '../../../src/http/upstream/replica-set.ts';
+import { LeafOrigin } from '../../../src/modes/scatter-gather/leaf-origin.ts';
+import { ConnectionResetError } from '../../../src/upstream/errors.ts';
 import { createLogger } from '../../../src/log.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
 import type { Gather } from '../../../src/modes/scatter-gather/gather.ts';
@@ -70,12 +72,13 @@ test('a hedge goes to another replica: with one replica of two up, none is sent,
     headers: ['host', 'leaf'], leafMethod: 'GET', body: null, arm() {}, attemptStarted() {}, settled() {},
   } as unknown as Gather;
   // Two replicas on ports nothing listens on: the attempts fail later, after these synchronous checks.
-  const sets: ReplicaSet[] = [];
+  const sets: ReplicaSet<LeafOrigin>[] = [];
+  const log = createLogger('silent');
+  const pool = { connections: 1, queue: 16, queue_timeout: 1000, keepalive_timeout: 1000, failure_limit: 0, eject_time: 0 };
   const leaf = () => {
     const addresses = ['127.0.0.1:1', '127.0.0.1:2'].map((a) => parseOriginAddress(a) as OriginAddress);
     const set = new ReplicaSet('leaf', addresses, { eject: { failures: 1, time: 60_000, on_5xx: true }, dns_refresh: 0 },
-      { pool: { connections: 1, pipelining: 1, keepalive_timeout: 1000, failure_limit: 0, eject_time: 0 }, connectTimeout: 100 },
-      { listener: 'l', log: createLogger('silent'), registry });
+      (address) => new LeafOrigin(address, pool, 100, log), { listener: 'l', log, registry });
     sets.push(set);
     return new Leaf('leaf', set, null, true, metrics);
   };
@@ -83,7 +86,7 @@ test('a hedge goes to another replica: with one replica of two up, none is sent,
     const halfDown = leaf();
     const down = halfDown.replicas.replicas[1]!;
     down.inFlight++;
-    down.release(0, 'upstream_reset'); // one failure ejects it here
+    down.release(0, new ConnectionResetError(down.label, 'ECONNRESET')); // one failure ejects it here
     assert.equal(down.available, false);
     const call = new LeafCall(gather, halfDown, '/q');
     call.start(0);

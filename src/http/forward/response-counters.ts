@@ -1,4 +1,4 @@
-import type { Counter, Registry } from '../metrics/registry.ts';
+import type { Counter, Registry } from '../../metrics/registry.ts';
 
 /**
  * `padda_http_responses_total{listener,code}`: responses sent to clients by

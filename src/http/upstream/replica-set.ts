@@ -1,10 +1,9 @@
-import type { Logger } from '../log.ts';
-import type { Registry } from '../metrics/registry.ts';
+import type { Logger } from '../../log.ts';
+import type { Registry } from '../../metrics/registry.ts';
 import { AddressRefresh, resolvableHost, systemResolve, type Resolve } from './address-refresh.ts';
 import { HealthCheck } from './health-check.ts';
 import type { OriginAddress } from './origin-address.ts';
-import type { PoolConfig } from './options.ts';
-import { Replica } from './replica.ts';
+import { Replica, type ReplicaOrigin } from './replica.ts';
 import type { ReplicaSetConfig } from './replica-options.ts';
 
 export interface ReplicaSetContext {
@@ -13,21 +12,15 @@ export interface ReplicaSetContext {
   registry: Registry;
 }
 
-/** How replicas connect: the mode's `pool` block and `timeouts.connect`. */
-export interface OriginSettings {
-  pool: PoolConfig;
-  connectTimeout: number;
-}
-
 /**
  * A set of interchangeable replicas of one service — a shard of the shard
  * router, a variant of the splitter, a leaf of scatter/gather — shared so
  * that every mode balances and ejects the same way.
  *
- *   const set = new ReplicaSet('shard-1', addresses, config, { pool, connectTimeout }, context);
+ *   const set = new ReplicaSet('shard-1', addresses, config, (address) => new Origin(address, settings, log), context);
  *   set.start();                                  // health checks and DNS refresh
  *   const replica = set.pick();                   // null: no replica available
- *   replica.origin.pool.dispatch(...);            // or .request(); then, exactly once:
+ *   replica.origin.pool.acquire(...);             // then, exactly once:
  *   replica.release(status, reason);              // reason null = answered in full
  *   set.pick(replica);                            // a retry or hedge: another replica if there is one
  *   set.onAvailabilityChange = () => …;           // the set went down or came back
@@ -41,12 +34,12 @@ export interface OriginSettings {
  * (`health.path` checked every `health.interval`). Host names are resolved
  * again every `dns_refresh`.
  */
-export class ReplicaSet {
+export class ReplicaSet<O extends ReplicaOrigin = ReplicaOrigin> {
   readonly name: string;
-  readonly replicas: readonly Replica[];
+  readonly replicas: readonly Replica<O>[];
   /** Called when `available` flips, e.g. for a shard router to route around a shard that went down. */
-  onAvailabilityChange: ((set: ReplicaSet) => void) | null = null;
-  private up: Replica[];
+  onAvailabilityChange: ((set: ReplicaSet<O>) => void) | null = null;
+  private up: Replica<O>[];
   private readonly checks: HealthCheck[] = [];
   private readonly refreshes: AddressRefresh[] = [];
   private readonly config: ReplicaSetConfig;
@@ -57,7 +50,7 @@ export class ReplicaSet {
     name: string,
     addresses: readonly OriginAddress[],
     config: ReplicaSetConfig,
-    origins: OriginSettings,
+    connect: (address: OriginAddress) => O,
     context: ReplicaSetContext,
     resolve: Resolve = systemResolve,
   ) {
@@ -68,11 +61,10 @@ export class ReplicaSet {
     this.resolve = resolve;
     this.replicas = addresses.map((address) => {
       const labels = { listener: context.listener, set: name, replica: address.label };
-      return new Replica(address, {
+      return new Replica<O>(address, {
         eject: config.eject,
         health: config.health,
-        pool: origins.pool,
-        connectTimeout: origins.connectTimeout,
+        connect,
         log: this.log,
         up: context.registry.gauge('padda_replica_up', '1 while a replica takes traffic (not ejected, passing its health checks).', labels),
         ejections: context.registry.counter('padda_replica_ejections_total', 'Times a replica was ejected for failing real traffic.', labels),
@@ -108,10 +100,10 @@ export class ReplicaSet {
    * `release`; null when none is available. `avoid` (the replica a retry or
    * hedge already tried) is skipped when another is available.
    */
-  pick(avoid: Replica | null = null): Replica | null {
+  pick(avoid: Replica<O> | null = null): Replica<O> | null {
     const up = this.up;
     const n = up.length;
-    let chosen: Replica;
+    let chosen: Replica<O>;
     if (n === 0) return null;
     if (n === 1) {
       chosen = up[0]!;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../config/values.ts';
+import { duration } from '../../config/values.ts';
 import { parseOriginAddress, type OriginAddress } from './origin-address.ts';
 
 /**

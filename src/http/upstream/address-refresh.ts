@@ -1,6 +1,6 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../../log.ts';
 import type { Replica } from './replica.ts';
 
 /** Resolves a host name to its addresses, sorted; injectable so tests can play DNS. */
