@@ -4,6 +4,10 @@
 #   docker build -t padda:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
 #   docker run --rm -p 8080:8080 -p 9901:9901 padda:0.1.0          # the example config below
 #   docker run --rm -v $PWD/padda.yaml:/etc/padda/padda.yaml:ro --network host padda:0.1.0
+#   docker run --rm --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -p 8080:8080 padda:0.1.0
+#
+# It runs as a numeric non-root user and needs no writable root filesystem: the one
+# thing it writes is Node's compile cache in /tmp (skipped when /tmp is read-only).
 #
 # The build stage compiles the TypeScript sources to plain JavaScript in dist/
 # (tsc emit): the image runs that, so it carries no compiler and pays nothing
