@@ -7,9 +7,11 @@ import type { SlowLogConfig } from './schema.ts';
 export interface SlowCommand {
   /** When it arrived (epoch ms). */
   at: number;
+  /** The client's address and port, as Redis's SLOWLOG entry shows it. */
+  client?: string;
   /** The server it went to, as written in the config; absent when padda answered it. */
   server?: string;
-  /** The command name, upper-case for redis (GET), as sent for memcache (get). */
+  /** The command, as its metrics label it (get, hgetall, client|list; memcache's get, mg, set). */
   command: string;
   /** Its (first) key; the log shows it, a hash of it, or nothing, as configured. */
   key?: Uint8Array | string;
@@ -20,8 +22,11 @@ export interface SlowCommand {
 /**
  * The slowlog twemproxy never had, for a redis or memcache listener: one JSON
  * line per command slower than `threshold`, shaped like Redis's own SLOWLOG
- * entry as the book's fluentd adapter normalises it (time, duration in µs,
- * command, key), plus the listener and the server that was slow.
+ * entry as the book's fluentd adapter normalises it (a progressive id, time,
+ * client, command, key, duration in µs), plus the listener and the server
+ * that was slow. Unlike Redis's, the time is what the client waited: from
+ * the command's arrival at padda to its reply, the network to the server
+ * and its queue included.
  */
 export class SlowLog {
   private readonly listener: string;
@@ -29,6 +34,8 @@ export class SlowLog {
   private sink: LogSink | null;
   private readonly thresholdUs: number;
   private readonly keys: SlowLogConfig['keys'];
+  /** Redis's "unique progressive identifier", per listener and process. */
+  private id = 0;
 
   constructor(listener: string, config: SlowLogConfig, sinks: LogSinks) {
     this.listener = listener;
@@ -45,12 +52,10 @@ export class SlowLog {
 
   record(entry: SlowCommand): void {
     if (!this.wants(entry.durationUs) || this.sink === null) return;
-    const line: Record<string, unknown> = {
-      time: new Date(entry.at).toISOString(),
-      listener: this.listener,
-      ...(entry.server !== undefined ? { server: entry.server } : {}),
-      command: entry.command,
-    };
+    const line: Record<string, unknown> = { time: new Date(entry.at).toISOString(), id: this.id++, listener: this.listener };
+    if (entry.client !== undefined) line.client = entry.client;
+    if (entry.server !== undefined) line.server = entry.server;
+    line.command = entry.command;
     if (entry.key !== undefined && this.keys !== 'omit') line.key = this.keys === 'show' ? keyText(entry.key) : `sha256:${createHash('sha256').update(entry.key).digest('hex').slice(0, 16)}`;
     line.duration_us = Math.round(entry.durationUs);
     this.sink.write(JSON.stringify(line) + '\n');

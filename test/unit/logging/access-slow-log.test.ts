@@ -116,7 +116,7 @@ test('close lets go of the destination once', async () => {
 });
 
 test('slow log: threshold, key shown, hashed or omitted; binary keys stay valid JSON', () => {
-  const entry = { at: Date.UTC(2026, 0, 1), server: '10.0.0.1:6379:1', command: 'GET', key: 'user:42', durationUs: 15_000 };
+  const entry = { at: Date.UTC(2026, 0, 1), client: '10.0.0.9:40000', server: '10.0.0.1:6379:1', command: 'get', key: 'user:42', durationUs: 15_000 };
   const lines = (keys: string) => {
     const sinks = memorySinks();
     const log = new SlowLog('cache', slowLogSchema.parse({ threshold: '10ms', keys }), sinks);
@@ -127,7 +127,8 @@ test('slow log: threshold, key shown, hashed or omitted; binary keys stay valid 
   };
   const shown = lines('show');
   assert.equal(shown.length, 2, 'the fast one is not logged');
-  assert.deepEqual(shown[0], { time: '2026-01-01T00:00:00.000Z', listener: 'cache', server: '10.0.0.1:6379:1', command: 'GET', key: 'user:42', duration_us: 15000 });
+  assert.deepEqual(shown[0], { time: '2026-01-01T00:00:00.000Z', id: 0, listener: 'cache', client: '10.0.0.9:40000', server: '10.0.0.1:6379:1', command: 'get', key: 'user:42', duration_us: 15000 });
+  assert.equal(shown[1]!.id, 1);
   assert.equal(shown[1]!.key, 'base64:/wBB');
   assert.match(String(lines('hash')[0]!.key), /^sha256:[0-9a-f]{16}$/);
   assert.equal(lines('hash')[0]!.key, lines('hash')[0]!.key, 'the same key hashes the same');
