@@ -27,8 +27,8 @@ export class LogSinks {
       return known.sink;
     }
     const labels = { destination: path };
-    const written: Counter = this.registry.counter('padda_log_lines_total', 'Log lines written.', labels);
-    const dropped: Counter = this.registry.counter('padda_log_dropped_lines_total', 'Log lines dropped: the buffer was full, or a write failed (disk full).', labels);
+    const written: Counter = this.registry.counter('padda_log_lines_total', 'Access and slow-log lines written.', labels);
+    const dropped: Counter = this.registry.counter('padda_log_dropped_lines_total', 'Access and slow-log lines dropped: the buffer was full, or a write failed (disk full).', labels);
     const errors: Counter = this.registry.counter('padda_log_write_errors_total', 'Failed writes to a log destination; each drops what was buffered.', labels);
     const sink = new LogSink({ path, bufferBytes }, {
       written: (lines) => (written.value += lines),

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
 
 const destination = z.string().min(1).default('stdout').describe('stdout, or a file (created with its directories; reopened on SIGUSR1).');
-const buffer = byteSize.default(4 * 1024 * 1024).describe('Bytes of lines held while the disk catches up; lines beyond are dropped and counted.');
+/** sonic-boom reads a maxLength of 0 as no bound at all: the buffer is at least a few lines. */
+const MIN_BUFFER = 4096;
+const buffer = byteSize.default(4 * 1024 * 1024)
+  .refine((bytes) => bytes >= MIN_BUFFER, `at least ${MIN_BUFFER} bytes (lines beyond the buffer are dropped)`)
+  .describe('Bytes of lines held while the disk catches up; lines beyond are dropped and counted.');
 
 /** `access_log:` of an HTTP listener. */
 export const accessLogSchema = z.strictObject({
