@@ -43,6 +43,7 @@ export class ServerPool<T extends InFlight> {
   readonly #onTopologyChange: () => void;
   readonly #congestionWaiters = new Set<() => void>();
   #sweepTimer: NodeJS.Timeout | null = null;
+  #verdictPending = false;
   readonly #stopCollecting: () => void;
 
   constructor(
@@ -166,12 +167,25 @@ export class ServerPool<T extends InFlight> {
   }
 
   #sweep(): void {
-    const now = performance.now();
-    const limit = this.#options.timeout;
-    for (const server of this.servers) {
-      for (const connection of server.connections) {
-        if (connection.oldestAge(now) > limit) connection.reset(new ReplyTimeoutError(server.spec.label, `timed out after ${limit} ms`));
+    if (this.#verdictPending || !this.#overdue(performance.now())) return;
+    // libuv runs timers before it polls: after a busy event-loop turn the
+    // sweep would fail requests whose replies already sit in the socket. The
+    // verdict waits for the check phase, after this turn's poll has read them.
+    this.#verdictPending = true;
+    setImmediate(() => {
+      this.#verdictPending = false;
+      const now = performance.now();
+      const limit = this.#options.timeout;
+      for (const server of this.servers) {
+        for (const connection of server.connections) {
+          if (connection.oldestAge(now) > limit) connection.reset(new ReplyTimeoutError(server.spec.label, `timed out after ${limit} ms`));
+        }
       }
-    }
+    });
+  }
+
+  #overdue(now: number): boolean {
+    for (const server of this.servers) for (const connection of server.connections) if (connection.oldestAge(now) > this.#options.timeout) return true;
+    return false;
   }
 }
