@@ -4,6 +4,7 @@
  * connection count. wrk drives HTTP through the proxies; the proxies only
  * see bytes. Two scenarios: long-lived keep-alive connections (throughput of
  * the splice) and one connection per request (cost of accept + connect).
+ * Besides req/s, the CPU each proxy process used per request (from /proc).
  *
  *   npx node bench/tcp.ts [--rounds 3] [--seconds 8] [--connections 50]
  */
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startProcess, tempDir, type RunningServer } from '../test/support/servers.ts';
+import { CpuPerRequest } from './support/cpu-time.ts';
 import { startPaddaServer } from './support/padda.ts';
 import { printTable } from './support/report.ts';
 import { measureRounds } from './support/rounds.ts';
@@ -58,13 +60,16 @@ listeners:
 `, [paddaPort]);
 
 const targets = { direct: backendPort, haproxy: haproxyPort, padda: paddaPort };
+const cpu = new CpuPerRequest({ haproxy: haproxy.pid, padda: padda.pid });
 const scenarios: Record<string, string[]> = { 'keep-alive': [], 'conn-per-request': ['Connection: close'] };
 try {
   const plan = Object.keys(scenarios).map((scenario) => ({ scenario, targets: Object.keys(targets) }));
   const rows = await measureRounds(rounds, plan, (scenario, target) =>
-    wrk({ url: `http://127.0.0.1:${targets[target as keyof typeof targets]}/`, connections, seconds, headers: scenarios[scenario]! }));
+    cpu.measure(scenario, target, seconds, () =>
+      wrk({ url: `http://127.0.0.1:${targets[target as keyof typeof targets]}/`, connections, seconds, headers: scenarios[scenario]! })));
   console.log(`\nbench/tcp: ${connections} connections, ${seconds}s x ${rounds} rounds, ${payload.length}-byte responses, 1 worker each\n`);
   printTable(rows, 'haproxy');
+  cpu.print();
 } finally {
   await Promise.all([padda.stop(), haproxy.stop(), backend.stop()]);
 }
