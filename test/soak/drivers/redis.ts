@@ -16,7 +16,7 @@ export async function driveRedis(port: number, load: Load, outcomes: Outcomes, p
   const groupOf = placed([...keys.flat(), ...keys.flat().map((k) => `${k}:n`)]);
   const clients = keys.map(() => new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => 50, lazyConnect: true }));
   for (const client of clients) client.on('error', () => {});
-  await Promise.all(clients.map((client) => client.connect()));
+  await Promise.all(clients.map((client) => connect(client, outcomes, running)));
   let seq = 0;
   await paced(load, running, async (loop) => {
     const client = clients[loop]!;
@@ -46,6 +46,21 @@ export async function driveRedis(port: number, load: Load, outcomes: Outcomes, p
     }
   });
   for (const client of clients) client.disconnect();
+}
+
+/** A connection padda closes before it is up is a failure to tally, not the end of the run. */
+async function connect(client: Redis, outcomes: Outcomes, running: () => boolean): Promise<void> {
+  while (running()) {
+    const started = performance.now();
+    try {
+      await client.connect();
+      return;
+    } catch (error) {
+      outcomes.failed('redis', started, [], `connect: ${(error as Error).message}`);
+      client.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 function expectValue(key: string, value: string | null): void {
