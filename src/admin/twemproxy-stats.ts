@@ -64,11 +64,12 @@ export function twemproxyStats(merged: readonly FamilySnapshot[], view: Pick<Twe
     const l = { listener };
     const accepted = sum('padda_listener_connections_total', l);
     const open = sum('padda_listener_connections_active', l);
-    const clientErrors = sum('padda_listener_errors_total', { listener, reason: 'protocol' });
+    // nutcracker's client_err: clients closed for bad input or by a reset (client_close_stats).
+    const clientErrors = sum('padda_listener_errors_total', { listener, reason: 'protocol' }) + sum('padda_listener_errors_total', { listener, reason: 'client_reset' });
     total += accepted;
     current += open;
     const pool: Record<string, unknown> = {
-      // Every client that closed without a protocol error closed by EOF.
+      // Every client that closed without an error closed by EOF.
       client_eof: Math.max(0, accepted - open - clientErrors),
       client_err: clientErrors,
       client_connections: open,

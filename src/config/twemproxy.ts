@@ -22,7 +22,8 @@ export function adaptTwemproxy(source: YamlSource, env: Environment): YamlSource
   if (!isTwemproxyConfig(source.data)) return source;
   const listeners: Record<string, unknown> = {};
   for (const [name, pool] of Object.entries(source.data)) {
-    listeners[name] = { mode: pool.redis === true ? 'redis' : 'memcache', ...pool };
+    // twemproxy cuts no client for unread replies: no hard output limit unless the file asks for one.
+    listeners[name] = { mode: pool.redis === true ? 'redis' : 'memcache', client_output_hard_limit: 0, ...pool };
   }
   const toOriginal = (path: ConfigPath): ConfigPath => (path[0] === 'listeners' ? path.slice(1) : path);
   // twemproxy's stats port is a command-line flag, so the file says nothing of an admin server.

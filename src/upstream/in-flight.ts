@@ -1,5 +1,5 @@
 import type { UpstreamError } from './errors.ts';
-import type { Fifo } from './fifo.ts';
+import type { Fifo } from '../net/fifo.ts';
 
 /** A request a server connection owes an answer to. */
 export interface InFlight {

@@ -15,10 +15,10 @@ export { NO_SERVER };
  * twemproxy rebuilds its continuum.
  */
 export class PoolRouter {
-  private readonly router: HashRouter;
+  readonly #router: HashRouter;
 
   constructor(hash: string, hashTag: string | undefined, distribution: string, servers: ReadonlyArray<{ name: string; weight: number }>) {
-    this.router = createRouter({
+    this.#router = createRouter({
       hash: hash as HashName,
       distribution: buildDistribution(distribution, servers),
       ...(hashTag !== undefined ? { hashTag } : {}),
@@ -27,15 +27,15 @@ export class PoolRouter {
 
   /** The server for key bytes buf[start, end), or NO_SERVER when every server is ejected. */
   route(buf: Uint8Array, start: number, end: number): number {
-    return this.router.route(buf, start, end);
+    return this.#router.route(buf, start, end);
   }
 
   /** Routes many keys in one call: key i is buf[spans[2i], spans[2i+1]). */
   routeBatch(buf: Uint8Array, spans: Uint32Array, count: number, out: Int32Array): Int32Array {
-    return this.router.routeBatch(buf, spans, count, out);
+    return this.#router.routeBatch(buf, spans, count, out);
   }
 
   setLive(live: readonly boolean[]): void {
-    this.router.use(this.router.distribution.withLive(live));
+    this.#router.use(this.#router.distribution.withLive(live));
   }
 }

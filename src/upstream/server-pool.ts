@@ -38,12 +38,12 @@ export interface ServerState<T extends InFlight> {
  */
 export class ServerPool<T extends InFlight> {
   readonly servers: ServerState<T>[];
-  private readonly options: PoolOptions;
-  private readonly log: Logger;
-  private readonly onTopologyChange: () => void;
-  private readonly congestionWaiters = new Set<() => void>();
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private readonly stopCollecting: () => void;
+  readonly #options: PoolOptions;
+  readonly #log: Logger;
+  readonly #onTopologyChange: () => void;
+  readonly #congestionWaiters = new Set<() => void>();
+  #sweepTimer: NodeJS.Timeout | null = null;
+  readonly #stopCollecting: () => void;
 
   constructor(
     specs: readonly ServerSpec[],
@@ -52,9 +52,9 @@ export class ServerPool<T extends InFlight> {
     context: { listener: string; registry: Registry; log: Logger },
     onTopologyChange: () => void,
   ) {
-    this.options = options;
-    this.log = context.log;
-    this.onTopologyChange = onTopologyChange;
+    this.#options = options;
+    this.#log = context.log;
+    this.#onTopologyChange = onTopologyChange;
     const rules = { failureLimit: options.autoEject ? options.failureLimit : 0, ejectTime: options.retryTimeout, trial: false };
     this.servers = specs.map((spec, index) => {
       const metrics = new ServerMetrics(context.registry, context.listener, spec.label);
@@ -63,13 +63,13 @@ export class ServerPool<T extends InFlight> {
           metrics.ejected.set(1);
           metrics.ejections.value++;
           metrics.ejectedAt.set(health.ejectedAt / 1000);
-          this.log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
-          this.onTopologyChange();
+          this.#log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
+          this.#onTopologyChange();
         },
         rejoined: () => {
           metrics.ejected.set(0);
-          this.log.info({ server: spec.label }, 'server back in the distribution');
-          this.onTopologyChange();
+          this.#log.info({ server: spec.label }, 'server back in the distribution');
+          this.#onTopologyChange();
         },
       });
       const state: ServerState<T> = { index, spec, connections: [], metrics, health };
@@ -78,15 +78,15 @@ export class ServerPool<T extends InFlight> {
           succeeded: () => health.succeeded(),
           failed: (error, requests) => {
             metrics.failedRequests.value += requests;
-            this.failed(state, error);
+            this.#failed(state, error);
           },
-          drained: () => this.drained(),
+          drained: () => this.#drained(),
         }));
       }
       return state;
     });
     // Connection state is read when scraped, not tracked on every request.
-    this.stopCollecting = context.registry.onCollect(() => {
+    this.#stopCollecting = context.registry.onCollect(() => {
       for (const server of this.servers) {
         const m = server.metrics;
         let connected = 0, inFlight = 0, sent = 0, received = 0, unsent = 0;
@@ -107,13 +107,13 @@ export class ServerPool<T extends InFlight> {
     if (options.timeout > 0) {
       // A sweep at a fraction of the timeout costs one timer per pool instead of one per request.
       const every = Math.max(5, Math.min(100, Math.floor(options.timeout / 4)));
-      this.sweepTimer = setInterval(() => this.sweep(), every);
-      this.sweepTimer.unref();
+      this.#sweepTimer = setInterval(() => this.#sweep(), every);
+      this.#sweepTimer.unref();
     }
   }
 
   start(): void {
-    if (this.options.preconnect) for (const server of this.servers) for (const c of server.connections) c.connect();
+    if (this.#options.preconnect) for (const server of this.servers) for (const c of server.connections) c.connect();
   }
 
   liveCount(): number {
@@ -135,7 +135,7 @@ export class ServerPool<T extends InFlight> {
 
   /** Calls `resume` once no server connection is congested any more. */
   whenUncongested(resume: () => void): void {
-    this.congestionWaiters.add(resume);
+    this.#congestionWaiters.add(resume);
   }
 
   congested(): boolean {
@@ -144,30 +144,30 @@ export class ServerPool<T extends InFlight> {
   }
 
   close(): void {
-    this.stopCollecting();
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.#stopCollecting();
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     for (const server of this.servers) {
       server.health.stop();
       for (const c of server.connections) c.reset(new ConnectionClosingError(server.spec.label, 'listener closed'));
     }
   }
 
-  private failed(state: ServerState<T>, error: UpstreamError): void {
+  #failed(state: ServerState<T>, error: UpstreamError): void {
     state.metrics.error(error.reason);
-    this.log.warn({ server: state.spec.label, code: error.code, err: error.message, failures: state.health.failures + 1 }, 'server failed');
+    this.#log.warn({ server: state.spec.label, code: error.code, err: error.message, failures: state.health.failures + 1 }, 'server failed');
     state.health.failed(error);
   }
 
-  private drained(): void {
-    if (this.congestionWaiters.size === 0 || this.congested()) return;
-    const waiters = [...this.congestionWaiters];
-    this.congestionWaiters.clear();
+  #drained(): void {
+    if (this.#congestionWaiters.size === 0 || this.congested()) return;
+    const waiters = [...this.#congestionWaiters];
+    this.#congestionWaiters.clear();
     for (const resume of waiters) resume();
   }
 
-  private sweep(): void {
+  #sweep(): void {
     const now = performance.now();
-    const limit = this.options.timeout;
+    const limit = this.#options.timeout;
     for (const server of this.servers) {
       for (const connection of server.connections) {
         if (connection.oldestAge(now) > limit) connection.reset(new ReplyTimeoutError(server.spec.label, `timed out after ${limit} ms`));

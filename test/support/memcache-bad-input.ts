@@ -49,11 +49,22 @@ export const badInputCases: Case[] = [
   // missing \r\n and line length
   { name: 'bare newline ends a line', parts: ['version\n'], valid: [VERSION] },
   { name: 'empty lines', parts: ['\r\n\n \r\n'] },
+  // Past 2048 bytes without a newline memcached closes; the rest of the line is only sent if it did not
+  // (awaitClose), so that the two pieces never reach it in one read, which it would take as a whole line.
   { name: 'no newline within 2048 bytes closes', parts: ['x'.repeat(4096)] },
-  { name: 'long non-get line arriving in pieces closes', parts: [`set ${'x'.repeat(2100)}`, 30, ' 0 0 1\r\nz\r\n'] },
-  { name: 'long gat line closes', parts: [`gat 0 ${'k '.repeat(1100)}`, 30, '\r\n'] },
+  { name: 'long non-get line arriving in pieces closes', parts: [`set ${'x'.repeat(2100)}`, { awaitCloseMs: 1000 }, ' 0 0 1\r\nz\r\n'] },
+  { name: 'long gat line closes', parts: [`gat 0 ${'k '.repeat(1100)}`, { awaitCloseMs: 1000 }, '\r\n'] },
   { name: 'long get line is served', parts: [`get ${'nokey '.repeat(500)}`, 30, '\r\n'], valid: ['END\r\n'] },
-  { name: 'long get after 101 spaces closes', parts: [`${' '.repeat(101)}get ${'nokey '.repeat(500)}`, 30, '\r\n'] },
+  { name: 'long get after 101 spaces closes', parts: [`${' '.repeat(101)}get ${'nokey '.repeat(500)}`, { awaitCloseMs: 1000 }, '\r\n'] },
+  // A whole line in one read is parsed however long, up to memcached's 16 KB read buffer (READ_BUFFER_SIZE).
+  { name: 'mg with a 5.9 KB key in one read', parts: [`mg ${'k'.repeat(5900)} v\r\nversion\r\n`], valid: [VERSION] },
+  { name: 'mg with 2950 flags in one read', parts: [`mg key ${'v '.repeat(2950)}\r\nversion\r\n`], valid: [VERSION] },
+  { name: 'mg with a 5.9 KB opaque token in one read', parts: [`mg key v O${'x'.repeat(5900)}\r\nversion\r\n`], valid: [VERSION] },
+  { name: 'set with a 5.9 KB key in one read', parts: [`set ${'k'.repeat(5900)} 0 0 1\r\nx\r\nversion\r\n`], valid: [VERSION] },
+  { name: 'get with a 5.9 KB key in one read', parts: [`get ${'k'.repeat(5900)}\r\n`] },
+  { name: 'a 3 KB line in pieces under 2048 bytes is read whole', parts: [`mg ${'k'.repeat(1498)}`, 30, `${'k'.repeat(1500)} v\r\n`] },
+  { name: 'a whole line of 16384 bytes is read', parts: [`mg ${'k'.repeat(16384 - 7)} v\r\n`] },
+  { name: 'a whole line over 16384 bytes closes', parts: [`mg ${'k'.repeat(16385 - 7)} v\r\n`] },
   // unknown commands
   { name: 'unknown commands', parts: ['bogus\r\nx\r\nGETS k\r\nmx k\r\ngx k\r\nmg\r\nget\r\nset\r\nsetx k 0 0 1\r\n'] },
   { name: 'HTTP request line closes', parts: ['POST /x HTTP/1.1\r\nversion\r\n'] },

@@ -10,7 +10,12 @@ export interface AwaitReply {
   awaitBytes: number;
 }
 
-export type ExchangePart = Buffer | string | number | AwaitReply;
+/** A part that waits until the server has closed the connection, or `awaitCloseMs` passed (then sending goes on). */
+export interface AwaitClose {
+  awaitCloseMs: number;
+}
+
+export type ExchangePart = Buffer | string | number | AwaitReply | AwaitClose;
 
 export interface Exchange {
   /** Everything the server sent before it closed or went quiet. */
@@ -79,6 +84,9 @@ export function exchange(port: number, parts: readonly ExchangePart[], quietMs =
               setTimeout(resolve, 50);
             });
           }
+        } else if (typeof part === 'object' && 'awaitCloseMs' in part) {
+          const deadline = Date.now() + part.awaitCloseMs;
+          while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         } else if (!socket.destroyed) socket.write(part);
       }
       sending = false;

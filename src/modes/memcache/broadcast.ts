@@ -1,9 +1,9 @@
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, replies } from '../../protocols/memcache/index.ts';
+import { FanOut, type Fragment } from '../../session/fan-out.ts';
+import type { SlotOwner } from '../../session/reply-slot.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
-import { FanOut, type Fragment } from './fan-out.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
-import type { SlotOwner } from './reply-slot.ts';
 
 const OK = Buffer.from('OK\r\n');
 
@@ -18,7 +18,7 @@ export class Broadcast extends FanOut {
 
   constructor(owner: SlotOwner, command: CommandSeries, pool: ServerPool<MemcacheInFlight>) {
     super(owner, command);
-    this.#parts = pool.servers.map((server) => this.part(Expect.one, server.metrics));
+    this.#parts = pool.servers.map((server) => this.part(server.metrics, Expect.one));
   }
 
   send(pool: ServerPool<MemcacheInFlight>, clientId: number, bytes: Buffer): void {
@@ -27,7 +27,7 @@ export class Broadcast extends FanOut {
 
   protected merge(): Buffer {
     for (const part of this.#parts) {
-      if (part.failure !== null) return replies.serverError(part.failure.clientText);
+      if (part.failure !== null) return this.owner.failure(part.failure);
       if (!part.ending.equals(OK)) return part.ending;
     }
     return OK;

@@ -1,13 +1,12 @@
 import type { CommandMetricsTable, CommandSeries } from '../../metrics/command-metrics.ts';
-import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { decodeBase64Key, Expect, replies, RequestKind, type ScannedRequest } from '../../protocols/memcache/index.ts';
 import { NO_LIVE_SERVER } from '../../upstream/errors.ts';
 import { NO_SERVER, type PoolRouter } from '../../upstream/pool-router.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
 import { Broadcast } from './broadcast.ts';
-import type { ClientSession } from './client-session.ts';
-import { ForwardedRequest } from './forwarded-request.ts';
+import type { MemcacheClient } from './memcache-client.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
+import { MemcacheRequest } from './memcache-request.ts';
 import { MultiGet } from './multi-get.ts';
 
 const NO_SERVER_REPLY = replies.serverError(NO_LIVE_SERVER);
@@ -21,7 +20,6 @@ const NO_SERVER_REPLY = replies.serverError(NO_LIVE_SERVER);
 export class Dispatcher {
   readonly pool: ServerPool<MemcacheInFlight>;
   readonly #router: PoolRouter;
-  readonly #metrics: ListenerMetrics;
   readonly #commands: CommandMetricsTable<RequestKind>;
   readonly #version: Buffer;
   /** A multi-get's key spans and their servers; grow with the longest seen. */
@@ -30,39 +28,38 @@ export class Dispatcher {
   /** A base64 key (meta `b`) decoded: memcached stores, and so padda routes, the decoded bytes. */
   readonly #decodedKey = Buffer.allocUnsafe(256);
 
-  constructor(pool: ServerPool<MemcacheInFlight>, router: PoolRouter, metrics: ListenerMetrics, commands: CommandMetricsTable<RequestKind>, version: string) {
+  constructor(pool: ServerPool<MemcacheInFlight>, router: PoolRouter, commands: CommandMetricsTable<RequestKind>, version: string) {
     this.pool = pool;
     this.#router = router;
-    this.#metrics = metrics;
     this.#commands = commands;
     this.#version = replies.versionReply(version);
   }
 
-  dispatch(session: ClientSession, request: ScannedRequest): void {
+  dispatch(client: MemcacheClient, request: ScannedRequest): void {
     const kind = request.kind;
     const command = this.#commands.get(kind);
-    this.#metrics.requests.value++;
     command.calls.value++;
     // Anything but another quiet request ends the open quiet run, so that a
     // later quiet request cannot have its reply placed before this one's.
-    if (request.expect !== Expect.quiet) session.closeQuietRun();
+    if (request.expect !== Expect.quiet) client.closeQuietRun();
     switch (kind) {
       case RequestKind.invalid:
-        session.answer(command, request.reply);
-        if (request.close) session.finishAfterReplies();
+        client.answer(command, request.reply);
+        // Input memcached closes on: a protocol error, which nutcracker counts as client_err.
+        if (request.close) client.session.protocolError(null);
         return;
       case RequestKind.get:
       case RequestKind.gets:
       case RequestKind.gat:
       case RequestKind.gats:
-        this.#retrieve(session, request, command);
+        this.#retrieve(client, request, command);
         return;
       case RequestKind.mg:
       case RequestKind.ms:
       case RequestKind.md:
       case RequestKind.ma:
-        if (request.expect === Expect.quiet) this.#quiet(session, request, command);
-        else this.#forward(session, request, command, this.#route(request, 0));
+        if (request.expect === Expect.quiet) this.#quiet(client, request, command);
+        else this.#forward(client, request, command, this.#route(request, 0));
         return;
       case RequestKind.set:
       case RequestKind.add:
@@ -75,27 +72,27 @@ export class Dispatcher {
       case RequestKind.decr:
       case RequestKind.touch:
       case RequestKind.me:
-        this.#forward(session, request, command, this.#route(request, 0));
+        this.#forward(client, request, command, this.#route(request, 0));
         return;
       case RequestKind.mn:
         // Not forwarded: the client's MN goes out once everything before it
         // is answered, which is what a single memcached's MN means.
-        session.answer(command, replies.MN);
+        client.answer(command, replies.MN);
         return;
       case RequestKind.version:
-        session.answer(command, this.#version);
+        client.answer(command, this.#version);
         return;
       case RequestKind.quit:
-        session.finishAfterReplies();
+        client.session.finishAfterReplies();
         return;
       case RequestKind.flushAll:
       case RequestKind.verbosity:
-        this.#broadcast(session, request, command);
+        this.#broadcast(client, request, command);
         return;
       default: {
         // stats and server administration describe one server, not the pool.
         const name = request.buffer.toString('latin1', request.tokenStart(0), request.tokenEnd(0));
-        session.answer(command, replies.serverError(`"${name}" is not supported through the proxy`));
+        client.answer(command, replies.serverError(`"${name}" is not supported through the proxy`));
       }
     }
   }
@@ -108,20 +105,20 @@ export class Dispatcher {
   }
 
   /** The whole request to one server; `noreply` bytes go out with nothing queued for them. */
-  #forward(session: ClientSession, request: ScannedRequest, command: CommandSeries, server: number): void {
+  #forward(client: MemcacheClient, request: ScannedRequest, command: CommandSeries, server: number): void {
     const expect = request.expect;
     if (server === NO_SERVER) {
-      if (expect !== Expect.none) session.answer(command, NO_SERVER_REPLY);
+      if (expect !== Expect.none) client.answer(command, NO_SERVER_REPLY);
       return;
     }
-    const connection = this.pool.connection(server, session.id);
+    const connection = this.pool.connection(server, client.session.id);
     const bytes = requestBytes(request);
     if (expect === Expect.none) {
       connection.write(bytes);
       return;
     }
-    const forwarded = new ForwardedRequest(session, command, expect, this.pool.servers[server]!.metrics);
-    session.push(forwarded);
+    const forwarded = new MemcacheRequest(client.session, command, expect, this.pool.servers[server]!.metrics);
+    client.session.push(forwarded);
     connection.send(forwarded, bytes);
   }
 
@@ -130,26 +127,26 @@ export class Dispatcher {
    * same server connection; otherwise it starts one. The run's `mn` is sent
    * when it closes (reply-boundary.ts explains why one per run suffices).
    */
-  #quiet(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
+  #quiet(client: MemcacheClient, request: ScannedRequest, command: CommandSeries): void {
     const server = this.#route(request, 0);
     if (server === NO_SERVER) {
-      session.closeQuietRun();
-      session.answer(command, NO_SERVER_REPLY);
+      client.closeQuietRun();
+      client.answer(command, NO_SERVER_REPLY);
       return;
     }
-    const connection = this.pool.connection(server, session.id);
+    const connection = this.pool.connection(server, client.session.id);
     const bytes = requestBytes(request);
-    const run = session.quietRunOn(connection);
+    const run = client.quietRunOn(connection);
     if (run !== null) {
       run.requests++;
       connection.write(bytes);
       return;
     }
-    session.closeQuietRun();
-    const entry = new ForwardedRequest(session, command, Expect.quiet, this.pool.servers[server]!.metrics);
-    session.push(entry);
+    client.closeQuietRun();
+    const entry = new MemcacheRequest(client.session, command, Expect.quiet, this.pool.servers[server]!.metrics);
+    client.session.push(entry);
     connection.send(entry, bytes);
-    session.startQuietRun(entry, connection);
+    client.startQuietRun(entry, connection);
   }
 
   /**
@@ -157,16 +154,16 @@ export class Dispatcher {
    * merged. A multi-get's keys are routed in one call of the hash core,
    * which pays its call cost per batch, not per key.
    */
-  #retrieve(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
+  #retrieve(client: MemcacheClient, request: ScannedRequest, command: CommandSeries): void {
     const count = request.keyCount;
     if (count === 0) {
       // `gat <exptime>` without a key: memcached answers a bare END, and so
       // does padda (the batch below would route nothing and pick no server).
-      session.answer(command, replies.END);
+      client.answer(command, replies.END);
       return;
     }
     if (count === 1) {
-      this.#forward(session, request, command, this.#route(request, 0));
+      this.#forward(client, request, command, this.#route(request, 0));
       return;
     }
     if (this.#routes.length < count) {
@@ -183,24 +180,24 @@ export class Dispatcher {
     let oneServer = true;
     for (let i = 1; i < count && oneServer; i++) oneServer = routes[i] === first;
     if (oneServer) {
-      this.#forward(session, request, command, first);
+      this.#forward(client, request, command, first);
       return;
     }
-    const get = new MultiGet(session, request, command, routes, this.pool);
-    session.push(get);
-    get.send(this.pool, session.id);
+    const get = new MultiGet(client.session, request, command, routes, this.pool);
+    client.session.push(get);
+    get.send(this.pool, client.session.id);
   }
 
-  #broadcast(session: ClientSession, request: ScannedRequest, command: CommandSeries): void {
+  #broadcast(client: MemcacheClient, request: ScannedRequest, command: CommandSeries): void {
     const bytes = requestBytes(request);
     const servers = this.pool.servers.length;
     if (request.expect === Expect.none) {
-      for (let server = 0; server < servers; server++) this.pool.connection(server, session.id).write(bytes);
+      for (let server = 0; server < servers; server++) this.pool.connection(server, client.session.id).write(bytes);
       return;
     }
-    const broadcast = new Broadcast(session, command, this.pool);
-    session.push(broadcast);
-    broadcast.send(this.pool, session.id, bytes);
+    const broadcast = new Broadcast(client.session, command, this.pool);
+    client.session.push(broadcast);
+    broadcast.send(this.pool, client.session.id, bytes);
   }
 }
 

@@ -6,5 +6,5 @@ export const memcacheMode: ModeDefinition<MemcacheConfig> = {
   name: 'memcache',
   keyLocator: (config) => poolKeyLocator(config),
   schema: async () => (await import('./schema.ts')).memcacheSchema as never,
-  create: async (config, context) => new (await import('./ambassador.ts')).MemcacheAmbassador(config, context),
+  create: async (config, context) => (await import('./memcache-proxy.ts')).createMemcacheProxy(config, context),
 };

@@ -1,16 +1,17 @@
-import { endsReply, Expect, ReplyKind, ReplyScanner, type ScannedReply } from '../../protocols/memcache/index.ts';
-import type { Fifo } from '../../upstream/fifo.ts';
+import { endsReply, Expect, ReplyKind, ReplyScanner } from '../../protocols/memcache/index.ts';
+import type { Fifo } from '../../net/fifo.ts';
 import type { InFlight, ReplyFramer } from '../../upstream/in-flight.ts';
 
 /**
  * A request on a memcached connection. A one-unit reply arrives whole
  * through `reply`; longer ones (get's VALUEs then END, a quiet run's
- * replies then MN) unit by unit, the last through `end`.
+ * replies then MN) unit by unit, the last through `end` with its ReplyKind.
  */
 export interface MemcacheInFlight extends InFlight {
-  readonly expect: Expect;
-  unit(reply: ScannedReply): void;
-  end(reply: ScannedReply): void;
+  /** An Expect. */
+  readonly expect: number;
+  unit(buffer: Buffer, start: number, end: number): void;
+  end(buffer: Buffer, start: number, end: number, kind: ReplyKind): void;
 }
 
 /**
@@ -34,9 +35,9 @@ export class MemcacheFramer implements ReplyFramer<MemcacheInFlight> {
         head.reply(unit.buffer.subarray(unit.start, unit.end));
       } else if (endsReply(head.expect, unit.kind)) {
         queue.shift();
-        head.end(unit);
+        head.end(unit.buffer, unit.start, unit.end, unit.kind);
       } else {
-        head.unit(unit);
+        head.unit(unit.buffer, unit.start, unit.end);
       }
     }
     return null;

@@ -1,9 +1,9 @@
 import type { CommandSeries } from '../../metrics/command-metrics.ts';
 import { Expect, ReplyKind, replies, type ScannedRequest } from '../../protocols/memcache/index.ts';
+import { FanOut, type Fragment } from '../../session/fan-out.ts';
+import type { SlotOwner } from '../../session/reply-slot.ts';
 import type { ServerPool } from '../../upstream/server-pool.ts';
-import { FanOut, type Fragment } from './fan-out.ts';
 import type { MemcacheInFlight } from './memcache-framer.ts';
-import type { SlotOwner } from './reply-slot.ts';
 
 const SPACE = 0x20;
 const CRLF = Buffer.from('\r\n');
@@ -19,7 +19,7 @@ const KEY_OFFSET = 6;
  * itself drops the hits it had when a multi-get fails.
  */
 export class MultiGet extends FanOut {
-  /** The client's command line; scanned buffers are never written again, so it can be kept. */
+  /** The client's command line, copied: the merge reads its keys after the read's buffer is reused. */
   readonly #line: Buffer;
   /** Per client key: [start, end) in #line, and its server. */
   readonly #keys: Int32Array;
@@ -31,7 +31,7 @@ export class MultiGet extends FanOut {
   constructor(owner: SlotOwner, request: ScannedRequest, command: CommandSeries, servers: Int32Array, pool: ServerPool<MemcacheInFlight>) {
     super(owner, command);
     const count = request.keyCount;
-    this.#line = request.buffer.subarray(request.start, request.lineEnd);
+    this.#line = Buffer.from(request.buffer.subarray(request.start, request.lineEnd));
     this.#keys = new Int32Array(count * 2);
     for (let i = 0; i < count; i++) {
       this.#keys[i * 2] = request.keyStart(i) - request.start;
@@ -42,7 +42,7 @@ export class MultiGet extends FanOut {
     this.#parts = new Array<Fragment | undefined>(pool.servers.length);
     for (let i = 0; i < count; i++) {
       const server = this.#servers[i]!;
-      this.#parts[server] ??= this.part(Expect.untilEnd, pool.servers[server]!.metrics);
+      this.#parts[server] ??= this.part(pool.servers[server]!.metrics, Expect.untilEnd);
     }
   }
 
@@ -73,7 +73,7 @@ export class MultiGet extends FanOut {
   protected merge(): Buffer | Buffer[] {
     for (const part of this.#parts) {
       if (part === undefined) continue;
-      if (part.failure !== null) return replies.serverError(part.failure.clientText);
+      if (part.failure !== null) return this.owner.failure(part.failure);
       if (part.endKind !== ReplyKind.end) return part.ending;
     }
     // Each server answers its keys in the order it got them, skipping

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
 import { DEFAULT_ITEM_SIZE_MAX } from '../../protocols/memcache/limits.ts';
+import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 
 export const memcacheSchema = z
@@ -15,10 +16,7 @@ export const memcacheSchema = z
       .string()
       .default('1.6.18')
       .describe('What `version` answers. Clients read it to detect meta-protocol support; 1.6.18 is the memcached padda speaks like.'),
-    client_output_limit: byteSize
-      .default(32 * 1024 * 1024)
-      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client. 0 lifts it.'),
-    client_max_inflight: z.number().int().min(1).default(4096).describe('Requests one client may have in flight before padda stops reading it.'),
+    ...clientLimitKeys({ maxInflight: 4096 }),
   })
   .refine((pool) => pool.redis !== true, { message: 'mode: memcache with redis: true; drop one', path: ['redis'] })
   .superRefine(refuseDuplicateServerNames)

@@ -22,16 +22,16 @@ function command(...words: string[]): Buffer {
  */
 class HandshakeReply implements InFlight {
   sentAt = 0;
-  private readonly step: string;
-  private readonly refuse: (reason: string) => void;
+  readonly #step: string;
+  readonly #refuse: (reason: string) => void;
 
   constructor(step: string, refuse: (reason: string) => void) {
-    this.step = step;
-    this.refuse = refuse;
+    this.#step = step;
+    this.#refuse = refuse;
   }
 
   reply(bytes: Buffer): void {
-    if (bytes[0] === 0x2d) this.refuse(`${this.step} refused: ${bytes.toString('utf8', 1).trim()}`);
+    if (bytes[0] === 0x2d) this.#refuse(`${this.#step} refused: ${bytes.toString('utf8', 1).trim()}`);
   }
 
   fail(): void {}

@@ -6,5 +6,5 @@ export const redisMode: ModeDefinition<RedisConfig> = {
   name: 'redis',
   keyLocator: (config) => poolKeyLocator(config),
   schema: async () => (await import('./schema.ts')).redisSchema as never,
-  create: async (config, context) => new (await import('./proxy.ts')).RedisProxy(config, context),
+  create: async (config, context) => (await import('./redis-proxy.ts')).createRedisProxy(config, context),
 };

@@ -1,5 +1,5 @@
 import { ArrayReplyReader, readIntegerReply } from '../../protocols/resp/reply-reader.ts';
-import type { Fifo } from '../../upstream/fifo.ts';
+import type { Fifo } from '../../net/fifo.ts';
 import { ConnectionClosingError } from '../../upstream/errors.ts';
 import type { InFlight } from '../../upstream/in-flight.ts';
 import { ServerConnection, type ConnectionOptions } from '../../upstream/server-connection.ts';
@@ -18,18 +18,18 @@ const SHORTEST_CONFIRMATION = 'subscribe'.length;
 class PinnedFramer extends RespFramer<InFlight> {
   stream: ((message: Buffer) => void) | null = null;
   onUnsubscribedAll: (() => void) | null = null;
-  private readonly reader = new ArrayReplyReader();
+  readonly #reader = new ArrayReplyReader();
 
   protected override deliver(reply: Buffer, queue: Fifo<InFlight>): boolean {
     if (this.stream === null) return super.deliver(reply, queue);
     this.stream(reply);
-    if (this.subscriptionsLeft(reply) === 0) this.onUnsubscribedAll?.();
+    if (this.#subscriptionsLeft(reply) === 0) this.onUnsubscribedAll?.();
     return true;
   }
 
   /** The count a (un)subscribe confirmation carries, or -1 for any other message. */
-  private subscriptionsLeft(reply: Buffer): number {
-    const reader = this.reader;
+  #subscriptionsLeft(reply: Buffer): number {
+    const reader = this.#reader;
     if (!reader.open(reply, 0, reply.length) || reader.count !== 3 || !reader.next()) return -1;
     // The kind is a bulk `$<n>\r\n<kind>\r\n`; messages (`message`, `pmessage`, `smessage`) are shorter
     // than every confirmation, so the common case is decided without making a string.
@@ -51,22 +51,22 @@ class PinnedFramer extends RespFramer<InFlight> {
 export class PinnedConnection {
   readonly server: number;
   readonly connection: ServerConnection<InFlight>;
-  private readonly framer = new PinnedFramer();
+  readonly #framer = new PinnedFramer();
 
   constructor(server: number, spec: ServerSpec, options: ConnectionOptions, failed: () => void) {
     this.server = server;
-    this.connection = new ServerConnection<InFlight>(spec, this.framer, options, { succeeded() {}, failed, drained() {} });
+    this.connection = new ServerConnection<InFlight>(spec, this.#framer, options, { succeeded() {}, failed, drained() {} });
   }
 
   get streaming(): boolean {
-    return this.framer.stream !== null;
+    return this.#framer.stream !== null;
   }
 
   /** From now on every reply goes to `deliver`, until the last subscription ends (then `ended`). */
   startStreaming(deliver: (message: Buffer) => void, ended: () => void): void {
-    this.framer.stream = deliver;
-    this.framer.onUnsubscribedAll = () => {
-      this.framer.stream = null;
+    this.#framer.stream = deliver;
+    this.#framer.onUnsubscribedAll = () => {
+      this.#framer.stream = null;
       ended();
     };
   }

@@ -49,16 +49,16 @@ function namesDatabase(args: CommandArguments): boolean {
 
 /** What a pool lets through of the reaching commands (its `allow_commands`). */
 export class ReachPolicy {
-  private readonly allowed: ReadonlySet<string>;
+  readonly #allowed: ReadonlySet<string>;
 
   constructor(allowed: readonly string[]) {
-    this.allowed = new Set(allowed);
+    this.#allowed = new Set(allowed);
   }
 
   /** The error to answer instead of forwarding, or null when this use may go to the key's server. */
   refusal(command: RedisCommand, args: CommandArguments): Buffer | null {
     const reach = REACHING.get(command.name);
-    if (reach === undefined || this.allowed.has(command.name) || !reach.applies(args)) return null;
+    if (reach === undefined || this.#allowed.has(command.name) || !reach.applies(args)) return null;
     return errorReply(`ERR command '${command.name}' is refused in proxy mode: ${reach.reason} (allow_commands lifts this)`);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
+import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 import { REACHING_COMMAND_NAMES } from './reaching-commands.ts';
 
@@ -11,12 +12,13 @@ export const redisSchema = z
     redis: z.literal(true, { error: 'a redis listener cannot say redis: false (that is a memcache pool)' }).optional(),
     redis_auth: z.string().optional().describe('Password clients must AUTH with, and padda sends to every server.'),
     redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
-    client_output_limit: byteSize
-      .default(32 * 1024 * 1024)
-      .describe('Replies a client may leave unread: past half, padda stops reading its commands; past all, it closes the client (like redis client-output-buffer-limit). 0: no limit.'),
-    client_max_inflight: z.number().int().min(1).default(256).describe('Commands one client may have in flight before padda stops reading it.'),
+    ...clientLimitKeys({ maxInflight: 256 }),
     allow_commands: z.array(z.enum(REACHING_COMMAND_NAMES)).default([])
       .describe('Commands padda refuses because they act beyond the pool\'s servers and database (migrate reaches another host, move and copy … db another database); list those this pool may forward.'),
+    mget_errors: z
+      .enum(['command', 'key'])
+      .default('command')
+      .describe('An MGET whose keys span servers, one of which fails: `command` answers one error for the whole command, as twemproxy does (clients raise it); `key` answers the other keys\' values with the error in the failed keys\' places.'),
     client_query_buffer_limit: byteSize.default(1024 * 1024 * 1024).describe('Largest incomplete command buffered for one client (redis client-query-buffer-limit).'),
   })
   .superRefine(refuseDuplicateServerNames)

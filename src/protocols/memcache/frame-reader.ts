@@ -3,8 +3,10 @@
  * length — in a stream of arriving chunks, for the request and the reply
  * scanners alike. A frame that lies inside one chunk is handed out in place;
  * only a frame that spans chunks is copied, once, into a buffer of its own.
- * Handed-out buffers are never written again, so a caller may queue slices
- * of them for a socket write and keep reading.
+ * The reader never writes handed-out buffers again, so a caller whose
+ * chunks are its own may queue slices of them for a socket write and keep
+ * reading; one that reads into a reused buffer copies what it keeps and
+ * calls retain() before the buffer is reused.
  */
 
 export const LINE_READY = 1;
@@ -30,6 +32,17 @@ export class FrameReader {
     } else {
       this.#chunk = chunk;
     }
+    this.#position = 0;
+  }
+
+  /**
+   * The pushed chunk is about to be overwritten (a reader sharing one read
+   * buffer): copies the bytes no frame has taken into a buffer of their own.
+   * A frame in progress is already held in its assembly buffer.
+   */
+  retain(): void {
+    if (this.#position >= this.#chunk.length) return;
+    this.#chunk = Buffer.from(this.#chunk.subarray(this.#position));
     this.#position = 0;
   }
 

@@ -15,6 +15,14 @@ export const KEY_MAX_LENGTH = 250;
 export const LINE_LIMIT = 2048;
 export const LONG_GET_MAX_LEADING_SPACES = 100;
 
+/**
+ * READ_BUFFER_SIZE: memcached reads into a buffer this big, so a line whose
+ * `\n` arrives in one read with it is parsed however long (a 5.9 KB `mg`
+ * line gets its CLIENT_ERROR), up to this many bytes, `\n` included; a
+ * longer one never fits, and the connection is closed.
+ */
+export const READ_BUFFER_SIZE = 16384;
+
 /** tokenize_command stops after 23 tokens; `ntokens` counts a terminal one. */
 export const MAX_TOKENS = 24;
 

@@ -24,7 +24,7 @@ import { Expect } from './request-kind.ts';
 import { ReplyKind } from './reply-kind.ts';
 
 /** Whether `kind`, arriving for a request that expects `expect`, completes its reply. */
-export function endsReply(expect: Expect, kind: ReplyKind): boolean {
+export function endsReply(expect: number, kind: ReplyKind): boolean {
   switch (expect) {
     case Expect.one:
       return true;

@@ -19,7 +19,7 @@
  */
 import { parseCommandLine } from './command-line.ts';
 import { FrameReader, LINE_OVER_LIMIT, NEED_MORE } from './frame-reader.ts';
-import { DEFAULT_ITEM_SIZE_MAX, LINE_LIMIT, LONG_GET_MAX_LEADING_SPACES } from './limits.ts';
+import { DEFAULT_ITEM_SIZE_MAX, LINE_LIMIT, LONG_GET_MAX_LEADING_SPACES, READ_BUFFER_SIZE } from './limits.ts';
 import { BAD_DATA_CHUNK, LINE_TOO_LONG, NO_REPLY } from './replies.ts';
 import { RequestKind } from './request-kind.ts';
 import { ScannedRequest } from './scanned-request.ts';
@@ -58,6 +58,11 @@ export class RequestScanner {
     if (!this.#closed) this.#reader.push(chunk);
   }
 
+  /** The pushed chunk is about to be overwritten: keeps what next() has not consumed (FrameReader.retain). */
+  retain(): void {
+    this.#reader.retain();
+  }
+
   /**
    * Whether a request has begun but not fully arrived (a partial line, a
    * partial data block, or data being swallowed): the state in which a
@@ -94,7 +99,7 @@ export class RequestScanner {
 
     const { buffer, start, newline } = reader;
     const lineLength = newline - start;
-    if (lineLength > LINE_LIMIT && !startsLongGet(buffer, start)) return this.#closeWith(NO_REPLY);
+    if (lineLength + 1 > READ_BUFFER_SIZE && !startsLongGet(buffer, start)) return this.#closeWith(NO_REPLY);
     if (lineLength > this.#maxGetLineBytes) return this.#closeWith(LINE_TOO_LONG);
 
     const request = this.request;

@@ -34,11 +34,17 @@ export const REDIS_DEFAULT_LIMITS: RequestLimits = Object.freeze({
 export const UNAUTHENTICATED_MAX_MULTIBULK_LENGTH = 10;
 export const UNAUTHENTICATED_MAX_BULK_LENGTH = 16384;
 
+/** Limits requestLimits made: passed to it again, they are taken as they are, so many scanners share one object. */
+const MADE = new WeakSet<RequestLimits>();
+
 export function requestLimits(overrides: Partial<RequestLimits> = {}): RequestLimits {
+  if (MADE.has(overrides as RequestLimits)) return overrides as RequestLimits;
   const limits = { ...REDIS_DEFAULT_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
   if (limits.maxQueryBuffer > 2 ** 31 - 1) throw new RangeError(`maxQueryBuffer must be at most 2^31 - 1, got ${limits.maxQueryBuffer}`);
-  return Object.freeze(limits);
+  const frozen = Object.freeze(limits);
+  MADE.add(frozen);
+  return frozen;
 }

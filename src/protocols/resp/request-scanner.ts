@@ -14,8 +14,10 @@
  * A command that lies inside one chunk is reported as offsets into that chunk
  * (no copy). Only a command cut by a chunk boundary is copied, and only its
  * own bytes, into a buffer of its own; the rest of the chunk is still scanned
- * in place. Reported bytes are never written again, so a proxy may hand
- * `buffer.subarray(start, end)` to socket.write() without copying.
+ * in place. The scanner never writes reported bytes again, so a proxy whose
+ * chunks are its own may hand `buffer.subarray(start, end)` to socket.write()
+ * without copying; one that reads into a reused buffer copies what it keeps
+ * and calls retain() before the buffer is reused.
  *
  * Parsing follows redis-server 7.0's networking.c (processMultibulkBuffer,
  * processInlineBuffer) decision for decision, so padda and the server always
@@ -96,7 +98,8 @@ export class RequestScanner implements CommandArguments {
   private searchedTo = 0;
   /** The current line has a NUL before its end: Redis will never find that end. */
   private lineBlocked = false;
-  private readonly inline = new InlineCommandParser();
+  /** Made on the first inline command: most clients never send one, and an idle client should cost little. */
+  private inline: InlineCommandParser | null = null;
 
   constructor(limits: Partial<RequestLimits> = {}) {
     this.limits = requestLimits(limits);
@@ -133,6 +136,17 @@ export class RequestScanner implements CommandArguments {
       // `*0`, `*-1` and blank inline lines are no commands; Redis skips them silently.
     }
     return false;
+  }
+
+  /**
+   * The pushed chunk is about to be overwritten (a reader sharing one read
+   * buffer): copies what next() has not consumed into a buffer of its own.
+   * An incomplete command is already held in one.
+   */
+  retain(): void {
+    if (this.inputPos >= this.input.length) return;
+    this.input = Buffer.from(this.input.subarray(this.inputPos));
+    this.inputPos = 0;
   }
 
   /** Bytes of the incomplete command currently held back (for memory accounting). */
@@ -232,9 +246,9 @@ export class RequestScanner implements CommandArguments {
       return INCOMPLETE;
     }
     const lineEnd = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
-    const command = this.inline.parse(buf, pos, lineEnd);
+    const inline = (this.inline ??= new InlineCommandParser());
+    const command = inline.parse(buf, pos, lineEnd);
     if (command === null) return this.fail(requestError('UNBALANCED_QUOTES'));
-    const { inline } = this;
     this.ensureArgCapacity(inline.argc);
     this.argStart.set(inline.argStart.subarray(0, inline.argc));
     this.argEnd.set(inline.argEnd.subarray(0, inline.argc));

@@ -152,6 +152,8 @@ describe('memcache mode faults', () => {
     assert.ok(bad.closed);
     assert.equal(await good.call('a\r\nget 1:g\r\n', 4), 'STORED\r\nVALUE 1:g 0 1\r\na\r\nEND\r\n');
     good.close();
+    // A close for bad input is a protocol error: twemproxy's stats count it under client_err.
+    assert.match((await get(`http://127.0.0.1:${proxy.adminPort}/metrics`)).body, /padda_listener_errors_total\{listener="[^"]+",mode="memcache",reason="protocol"\} 1/);
   });
 
   it('a client that never reads its replies is paused, then dropped at client_output_limit; others carry on', async () => {

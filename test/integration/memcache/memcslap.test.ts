@@ -46,6 +46,7 @@ describe('memcslap through padda', () => {
     assert.ok(count('set') >= 20_000, `sets: ${count('set')}`);
     assert.ok(count('get') >= 20_000, `gets: ${count('get')}`);
     assert.doesNotMatch(body, /padda_server_errors_total/);
-    assert.doesNotMatch(body, /padda_listener_errors_total/);
+    // memcslap resets its connections when it is done: counted (as nutcracker's client_err), but no error of padda's.
+    assert.doesNotMatch(body, /padda_listener_errors_total\{[^}]*reason="(?!client_reset")/);
   });
 });

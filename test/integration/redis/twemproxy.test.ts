@@ -50,8 +50,8 @@ before(async () => {
 ${shards.map((s, i) => `   - 127.0.0.1:${s.port}:${i + 1} shard-${i}`).join('\n')}
 `;
   nutcrackerYml = pool(twemPort);
-  // A later -s wins over the helper's own stats port.
-  nutcracker = await startNutcracker(nutcrackerYml, { args: ['-s', String(twemStats)] });
+  // A later -s wins over the helper's own stats port; -i 100 refreshes its stats every 100 ms, not 30 s.
+  nutcracker = await startNutcracker(nutcrackerYml, { args: ['-s', String(twemStats), '-i', '100'] });
   // padda runs the very same file, only the listen port differs.
   // A nutcracker.yml has no admin block: PADDA_ADMIN_LISTEN places the admin server.
   padda = startPadda(pool(paddaPort), [], { PADDA_ADMIN_LISTEN: `127.0.0.1:${admin}`, PADDA_STATS_LISTEN: `127.0.0.1:${paddaStats}` });
@@ -127,4 +127,33 @@ test('PADDA_STATS_LISTEN serves twemproxy-format stats with nutcracker\'s pool a
   assert.deepEqual(ourServerFields.sort(), theirServerFields.filter((f) => f !== 'in_queue' && f !== 'out_queue_bytes').sort());
   const responses = serverNames.reduce((sum, name) => sum + ours.sharded[name].responses, 0);
   assert.ok(responses >= 10_000, `padda counted ${responses} responses`);
+});
+
+test('client_err counts clients closed for bad input or by a reset, client_eof those that closed, as nutcracker counts them', async () => {
+  const ports = { nutcracker: Number(/listen: 127\.0\.0\.1:(\d+)/.exec(nutcrackerYml)![1]), padda: viaPadda.options.port! };
+  const before = await Promise.all([readStats(statsPorts.nutcracker), readStats(statsPorts.padda)]);
+  await Promise.all(Object.values(ports).map(async (port) => {
+    // padda answers Redis's protocol error before closing (nutcracker closes silently): read it, so the close is seen.
+    const bad = net.connect(port, '127.0.0.1').resume();
+    bad.on('error', () => {});
+    bad.write('*1\r\n%4\r\nPING\r\n');
+    await new Promise((resolve) => bad.on('close', resolve));
+    const reset = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => reset.once('connect', resolve));
+    reset.write('*1\r\n$4\r\nPING\r\n');
+    await new Promise((resolve) => reset.once('data', resolve));
+    reset.resetAndDestroy();
+    const polite = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => polite.once('connect', resolve));
+    polite.end();
+    await new Promise((resolve) => polite.on('close', resolve));
+  }));
+  let after: Array<Record<string, any>> = [];
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    after = await Promise.all([readStats(statsPorts.nutcracker), readStats(statsPorts.padda)]);
+    if (after.every((stats, i) => stats.sharded.client_err - before[i]!.sharded.client_err >= 2 && stats.sharded.client_eof > before[i]!.sharded.client_eof)) break;
+  }
+  const deltas = after.map((stats, i) => [stats.sharded.client_err - before[i]!.sharded.client_err, stats.sharded.client_eof - before[i]!.sharded.client_eof]);
+  assert.deepEqual(deltas[1], deltas[0], `padda (client_err, client_eof) ${deltas[1]} vs nutcracker's ${deltas[0]}`);
+  assert.deepEqual(deltas[0], [2, 1]);
 });

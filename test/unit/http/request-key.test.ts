@@ -52,7 +52,7 @@ test('nginx $uri normalization', () => {
   assert.equal(nginxUri('/caf%C3%A9'), '/cafÃ©');
 });
 
-test('hostile queries: $arg_ finds the first name= pair however the query is cut up, and long ones cost little', () => {
+test('hostile queries: $arg_ finds the first name= pair however the query is cut up, and a 200 kB one is read to its end', () => {
   const arg = key('$arg_x');
   const cases: Array<[string, string | null]> = [
     ['/p', null], ['/p?', null], ['/p?&', null], ['/p?x', null], ['/p?=1&x', null], ['/p?xx=1&ax=2', null],
@@ -60,9 +60,8 @@ test('hostile queries: $arg_ finds the first name= pair however the query is cut
   ];
   for (const [url, want] of cases) assert.equal(arg(request(url)), want, url);
   const long = request(`/p?${'a=1&'.repeat(50_000)}x=last`);
-  const started = performance.now();
+  // A scan quadratic in the query would run into the test timeout; a timed assertion would flake on a shared machine.
   assert.equal(arg(long), 'last');
-  assert.ok(performance.now() - started < 50, 'one pass over a 200 kB query');
 });
 
 test('templates without variables, or with a lone $, are literals; an empty variable name part is refused', () => {

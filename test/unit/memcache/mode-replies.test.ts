@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memcacheCommandMetrics } from '../../../src/modes/memcache/command-metrics.ts';
 import { MemcacheFramer, type MemcacheInFlight } from '../../../src/modes/memcache/memcache-framer.ts';
-import { ForwardedRequest } from '../../../src/modes/memcache/forwarded-request.ts';
+import { MemcacheRequest } from '../../../src/modes/memcache/memcache-request.ts';
 import { MultiGet } from '../../../src/modes/memcache/multi-get.ts';
-import type { ReplySlot } from '../../../src/modes/memcache/reply-slot.ts';
+import type { ReplySlot } from '../../../src/session/reply-slot.ts';
+import type { UpstreamError } from '../../../src/upstream/errors.ts';
 import { Expect, RequestKind, RequestScanner } from '../../../src/protocols/memcache/index.ts';
 import { Registry } from '../../../src/metrics/registry.ts';
 import { ConnectionResetError } from '../../../src/upstream/errors.ts';
-import { Fifo } from '../../../src/upstream/fifo.ts';
+import { Fifo } from '../../../src/net/fifo.ts';
 import type { ServerPool } from '../../../src/upstream/server-pool.ts';
 import { ServerMetrics } from '../../../src/upstream/server-metrics.ts';
 
@@ -26,9 +27,11 @@ function owner() {
   const done: string[] = [];
   return {
     done,
+    gone: false,
     completed(slot: ReplySlot) {
       done.push(Array.isArray(slot.bytes) ? Buffer.concat(slot.bytes).toString('latin1') : slot.bytes.toString('latin1'));
     },
+    failure: (error: UpstreamError) => Buffer.from(`SERVER_ERROR ${error.clientText}\r\n`),
   };
 }
 
@@ -44,10 +47,10 @@ describe('MemcacheFramer', () => {
     for (let at = 0; at <= replies.length; at++) {
       const sink = owner();
       const queue = new Fifo<MemcacheInFlight>();
-      queue.push(new ForwardedRequest(sink, command(RequestKind.set), Expect.one, metrics));
-      queue.push(new ForwardedRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
-      queue.push(new ForwardedRequest(sink, command(RequestKind.mg), Expect.quiet, metrics));
-      queue.push(new ForwardedRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
+      queue.push(new MemcacheRequest(sink, command(RequestKind.set), Expect.one, metrics));
+      queue.push(new MemcacheRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
+      queue.push(new MemcacheRequest(sink, command(RequestKind.mg), Expect.quiet, metrics));
+      queue.push(new MemcacheRequest(sink, command(RequestKind.get), Expect.untilEnd, metrics));
       assert.equal(feedSplit(replies, at, queue), null);
       assert.deepEqual(sink.done, ['STORED\r\n', 'VALUE a 0 3\r\nabc\r\nVALUE b 0 1\r\nx\r\nEND\r\n', 'VA 2 Oq\r\nhi\r\nNF O2\r\n', 'END\r\n'], `split at ${at}`);
       assert.equal(queue.length, 0);
@@ -57,13 +60,13 @@ describe('MemcacheFramer', () => {
   it('reports a reply nobody asked for and a malformed reply', () => {
     assert.match(new MemcacheFramer().feed(Buffer.from('STORED\r\n'), new Fifo()) ?? '', /nobody asked/);
     const queue = new Fifo<MemcacheInFlight>();
-    queue.push(new ForwardedRequest(owner(), command(RequestKind.get), Expect.untilEnd, metrics));
+    queue.push(new MemcacheRequest(owner(), command(RequestKind.get), Expect.untilEnd, metrics));
     assert.match(new MemcacheFramer().feed(Buffer.from('VALUE a 0 x\r\n'), queue) ?? '', /malformed/);
   });
 
   it('fails every request of a quiet run when its server fails', () => {
     const sink = owner();
-    const run = new ForwardedRequest(sink, command(RequestKind.mg), Expect.quiet, metrics);
+    const run = new MemcacheRequest(sink, command(RequestKind.mg), Expect.quiet, metrics);
     run.requests = 3;
     run.fail(new ConnectionResetError('s:1', 'ECONNRESET'));
     assert.deepEqual(sink.done, ['SERVER_ERROR Connection reset by peer (s:1: ECONNRESET)\r\n'.repeat(3)]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RespFramer } from '../../../src/modes/redis/resp-framer.ts';
-import { Fifo } from '../../../src/upstream/fifo.ts';
+import { Fifo } from '../../../src/net/fifo.ts';
 import type { InFlight } from '../../../src/upstream/in-flight.ts';
 
 class Waiting implements InFlight {

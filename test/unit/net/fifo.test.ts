@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Fifo } from '../../../src/upstream/fifo.ts';
+import { Fifo } from '../../../src/net/fifo.ts';
 
 test('first in, first out across wrap-around and growth', () => {
   const fifo = new Fifo<number>(2);
