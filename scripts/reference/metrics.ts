@@ -70,7 +70,7 @@ async function until(what: string, ready: () => Promise<boolean>): Promise<void>
 /** Runs padda with one listener of every mode, drives each, and returns its /metrics text. */
 async function scrapeScenario(): Promise<string> {
   const ports = Object.fromEntries(await Promise.all(
-    ['admin', 'app', 'front', 'web', 'shards', 'experiment', 'search', 'cache', 'memcache', 'check', 'closed'].map(async (name) => [name, await freePort()] as const),
+    ['admin', 'app', 'front', 'web', 'shards', 'replicas', 'experiment', 'search', 'cache', 'memcache', 'check', 'closed'].map(async (name) => [name, await freePort()] as const),
   ));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'padda-metrics-reference-'));
   const app = `http://${HOST}:${ports.app}`;
@@ -87,6 +87,11 @@ listeners:
     upstream: ${app}
     tls: { cert: ${dir}/tls.crt, key: ${dir}/tls.key, self_signed: true }
   shards: { mode: shard-router, listen: ${HOST}:${ports.shards}, shards: [${app}] }
+  replicas:
+    mode: balance
+    listen: ${HOST}:${ports.replicas}
+    replicas: [${app}]
+    rate_limit: { rules: [{ name: everyone, key: all, rate: 1/m }] }
   experiment:
     mode: split
     listen: ${HOST}:${ports.experiment}
@@ -109,7 +114,7 @@ listeners:
     await until('/ready', async () => (await fetch(`${admin}/ready`)).ok);
     await exchange(ports.front!, 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
     await get(`https://${HOST}:${ports.web}/`);
-    for (const port of [ports.shards, ports.experiment, ports.search, ports.check]) await fetch(`http://${HOST}:${port}/`).then((r) => r.text());
+    for (const port of [ports.shards, ports.replicas, ports.experiment, ports.search, ports.check]) await fetch(`http://${HOST}:${port}/`).then((r) => r.text());
     await exchange(ports.shards!, 'NOT HTTP\r\n\r\n');
     await exchange(ports.cache!, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
     await exchange(ports.memcache!, 'get k\r\n');

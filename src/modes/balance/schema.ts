@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { address, duration } from '../../config/values.ts';
 import { httpProxyKeys } from '../../http/options.ts';
-import { compileKey } from '../../http/request-key/key-template.ts';
+import { keyTemplateSchema as keyTemplate } from '../../http/request-key/key-schema.ts';
 import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
 
 export const BALANCE_POLICIES = ['least_request', 'round_robin', 'ring_hash'] as const;
@@ -14,11 +14,6 @@ const replica = z.union([
     weight: z.number().int().min(1).max(1000).default(1).describe('Share of requests (or of keys, for ring_hash), relative to the other replicas (nginx `weight=`).'),
   }),
 ]).transform((r) => (typeof r === 'string' ? { address: r, weight: 1 } : r));
-
-const keyTemplate = z.string().superRefine((text, ctx) => {
-  const compiled = compileKey(text);
-  if (typeof compiled === 'string') ctx.addIssue({ code: 'custom', message: compiled });
-});
 
 const slowStart = z.strictObject({
   window: duration.refine((ms) => ms > 0, 'must be above 0').describe('How long a replica that (re)joins takes to reach its full weight.'),

@@ -4,7 +4,7 @@ import { HASH_NAMES } from '../../hash/index.ts';
 import { httpProxyKeys } from '../../http/options.ts';
 import { authorityAsWritten } from '../../http/upstream/origin-address.ts';
 import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
-import { compileKey } from '../../http/request-key/key-template.ts';
+import { keyTemplateSchema as keyTemplate } from '../../http/request-key/key-schema.ts';
 
 const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;
 
@@ -22,11 +22,6 @@ const shard = z.union([
 ]).transform((s) => (typeof s === 'string'
   ? { name: authorityAsWritten(s), replicas: [s], weight: 1 }
   : { name: s.name ?? authorityAsWritten(s.replicas[0]!), replicas: s.replicas, weight: s.weight }));
-
-const keyTemplate = z.string().superRefine((text, ctx) => {
-  const compiled = compileKey(text);
-  if (typeof compiled === 'string') ctx.addIssue({ code: 'custom', message: compiled });
-});
 
 export const shardRouterSchema = z.strictObject({
   mode: z.literal('shard-router'),

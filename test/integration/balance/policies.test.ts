@@ -49,7 +49,7 @@ describe('mode balance', { timeout: 180_000 }, () => {
       listener('ring', `    policy: ring_hash\n    key: $cookie_session\n    replicas: [{ address: ${url(0)}, weight: 2 }, ${url(1)}, ${url(2)}]`),
       listener('ring_down', `    policy: ring_hash\n    key: $cookie_session\n    eject: { failures: 1, time: 60s }\n    replicas: [${url(0)}, ${url(1)}, ${url(2)}]`),
     ].join('')}\n`);
-    await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+    await waitForStatus(`http://127.0.0.1:${admin}/ready`, 200, 30_000);
   });
   after(async () => {
     await padda?.stop();
