@@ -6,6 +6,8 @@ export interface GateOwner {
   forward(request: HttpRequest, response: ClientResponse): void;
   /** The gate answered a request itself with `status`; `reason` is its x-padda-error. */
   refused(status: number, reason: string): void;
+  /** The client left while the gate held its request. */
+  abandoned(): void;
 }
 
 /**

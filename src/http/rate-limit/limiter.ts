@@ -74,7 +74,14 @@ export class RateLimiter implements RequestGate {
     }
     const held = buckets.slice(0, count);
     const heldVerdicts = Array.from({ length: count }, () => ({ admitted: false, remaining: 0, reset: 0, retryAfter: 0 }));
+    // Until the store answers, hear of a client that leaves, so its request is dropped rather than sent to a closed connection.
+    const waiting = { gone: false, drained() {}, clientClosed() { this.gone = true; } };
+    response.attach(waiting);
     shared.ask(held, keys.slice(0, count), count, heldVerdicts, (admitted) => {
+      if (waiting.gone) {
+        owner.abandoned();
+        return;
+      }
       if (admitted instanceof Error) {
         this.storeErrors.value++;
         this.log.warn({ err: admitted.message }, 'rate limit store failed');

@@ -6,6 +6,8 @@
  * timeout, never a hang.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
@@ -18,35 +20,43 @@ describe('rate_limit, redis store', { timeout: 180_000 }, () => {
   let nginx: RunningServer;
   let redis: RunningServer;
   let silent: SilentServer;
+  let counting: http.Server;
+  let arrivals = 0;
   const paddas: PaddaProcess[] = [];
   const port: Record<string, number> = {};
   const pools: Pool[] = [];
 
   before(async () => {
-    const ports = await freePorts(12);
+    const ports = await freePorts(14);
     const app = ports[0]!;
     const closed = ports[1]!;
-    for (const [i, name] of ['shared_a', 'shared_b', 'down_allow', 'down_deny', 'slow_allow', 'slow_deny', 'roomy'].entries()) port[name] = ports[2 + i]!;
+    for (const [i, name] of ['shared_a', 'shared_b', 'down_allow', 'down_deny', 'slow_allow', 'slow_deny', 'roomy', 'slow_gone'].entries()) port[name] = ports[2 + i]!;
     [redis, silent] = await Promise.all([startRedis(), startSilentServer()]);
+    counting = http.createServer((_req, res) => {
+      arrivals++;
+      res.end('ok');
+    }).listen(ports[13]!, '127.0.0.1');
     nginx = await startNginx(`server { listen 127.0.0.1:${app}; keepalive_requests 100000; return 200 "ok"; }`);
     const listener = (name: string, limit: string) => `\n  ${name}:\n    mode: balance\n    listen: 127.0.0.1:${port[name]}\n    replicas: [http://127.0.0.1:${app}]\n    rate_limit: ${limit}`;
     const shared = `{ store: "redis://127.0.0.1:${redis.port}", rules: [{ name: global, key: all, rate: 50/s, burst: 20 }] }`;
     const config = (admin: number, listeners: string[]) => `admin: { listen: 127.0.0.1:${admin} }\nlisteners:${listeners.join('')}\n`;
     const rule = 'rules: [{ name: r, key: all, rate: 1000/s, burst: 100 }]';
-    paddas.push(startPadda(config(ports[10]!, [listener('shared_a', shared)])));
-    paddas.push(startPadda(config(ports[11]!, [
+    paddas.push(startPadda(config(ports[11]!, [listener('shared_a', shared)])));
+    paddas.push(startPadda(config(ports[12]!, [
       listener('shared_b', shared),
       listener('roomy', `{ store: "redis://127.0.0.1:${redis.port}", rules: [{ name: roomy, key: all, rate: 10/s, burst: 1000 }] }`),
       listener('down_allow', `{ store: "redis://127.0.0.1:${closed}", ${rule} }`),
       listener('down_deny', `{ store: "redis://127.0.0.1:${closed}", on_store_error: deny, ${rule} }`),
       listener('slow_allow', `{ store: "redis://127.0.0.1:${silent.port}", store_timeout: 100, ${rule} }`),
+      listener('slow_gone', `{ store: "redis://127.0.0.1:${silent.port}", store_timeout: 1500, ${rule} }`).replace(`http://127.0.0.1:${app}`, `http://127.0.0.1:${ports[13]}`),
       listener('slow_deny', `{ store: "redis://127.0.0.1:${silent.port}", store_timeout: 100, on_store_error: deny, ${rule} }`),
     ])));
-    await Promise.all([10, 11].map((i) => waitForStatus(`http://127.0.0.1:${ports[i]}/ready`, 200, 30_000)));
+    await Promise.all([11, 12].map((i) => waitForStatus(`http://127.0.0.1:${ports[i]}/ready`, 200, 30_000)));
   });
   after(async () => {
     for (const pool of pools) await pool.close();
     for (const padda of paddas) await padda.stop();
+    counting?.close();
     await Promise.all([nginx?.stop(), redis?.stop(), silent?.close()]);
   });
 
@@ -107,6 +117,17 @@ describe('rate_limit, redis store', { timeout: 180_000 }, () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it('a client that leaves while the store decides is dropped: its request never reaches the upstream', async () => {
+    const socket = net.connect(port.slow_gone!, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A reset, not a FIN: a half-closed HTTP/1 client still gets its answer.
+    socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(arrivals, 0);
   });
 
   for (const [what, name] of [['down', 'down'], ['slow (accepts, never answers)', 'slow']] as const) {
