@@ -16,6 +16,7 @@ import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startRedis } from '../test/support/servers.ts';
 import { CpuPerRequest } from './support/cpu-time.ts';
 import { startPaddaServer } from './support/padda.ts';
+import { nginxProxyLocation } from './support/nginx-proxy.ts';
 import { median, printTable, type Row } from './support/report.ts';
 import { measureRounds } from './support/rounds.ts';
 import { LOAD_OPTIONS, loadSettings } from './support/options.ts';
@@ -34,26 +35,14 @@ const backend = await startNginx(`
   ${replicas.map((p) => `server { listen 127.0.0.1:${p}; location / { return 200 "${payload}"; } }`).join('\n  ')}
 `);
 const servers = replicas.map((p) => `server 127.0.0.1:${p};`).join(' ');
-const location = (upstream: string, extra = '') => `
-    location / {
-      ${extra}
-      proxy_pass http://${upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $host;
-      proxy_set_header X-Real-IP $remote_addr;
-    }`;
 const nginx = await startNginx(`
   keepalive_requests 10000000;
   upstream rr { ${servers} keepalive 128; }
   upstream least { least_conn; ${servers} keepalive 128; }
   limit_req_zone $binary_remote_addr zone=clients:10m rate=1000000r/s;
-  server { listen 127.0.0.1:${nginxRr}; ${location('rr')} }
-  server { listen 127.0.0.1:${nginxLeast}; ${location('least')} }
-  server { listen 127.0.0.1:${nginxLimited}; ${location('rr', 'limit_req zone=clients burst=1000000 nodelay;')} }
+  server { listen 127.0.0.1:${nginxRr}; ${nginxProxyLocation('rr')} }
+  server { listen 127.0.0.1:${nginxLeast}; ${nginxProxyLocation('least')} }
+  server { listen 127.0.0.1:${nginxLimited}; ${nginxProxyLocation('rr', 'limit_req zone=clients burst=1000000 nodelay;')} }
 `);
 const redis = await startRedis();
 const replicaList = `[${replicas.map((p) => `http://127.0.0.1:${p}`).join(', ')}]`;
