@@ -1,4 +1,5 @@
 import type { Logger } from '../log.ts';
+import { openAccessLog } from '../logging/access-log.ts';
 import { Downstream } from './downstream/downstream.ts';
 import { downstreamOptions, proxyOptions, type HttpProxyConfig } from './options.ts';
 import { GatedPicker } from './forward/gated-picker.ts';
@@ -17,5 +18,5 @@ export function httpFront(picker: TargetPicker, config: HttpProxyConfig, context
   const trusted = config.trusted_proxies?.length ? new TrustedProxies(config.trusted_proxies) : null;
   const gate = config.rate_limit ? new RateLimiter(config.rate_limit, context) : null;
   const proxy = new HttpProxy(gate === null ? picker : new GatedPicker(picker, gate), proxyOptions(config), context, { trusted, gate });
-  return new Downstream(proxy, context.metrics, downstreamOptions(config.client, http2));
+  return new Downstream(proxy, context.metrics, downstreamOptions(config.client, http2), openAccessLog(context.logs, context.listener, config.access_log));
 }

@@ -12,6 +12,7 @@
  *     → response.relay(head …) / write / end, or answer (back to the client)
  */
 import type net from 'node:net';
+import type { AccessRecord } from '../logging/access-record.ts';
 import { latin1 } from '../protocols/http1/bytes.ts';
 import { COOKIE, OTHER } from '../protocols/http1/field-names.ts';
 import type { MessageHead } from '../protocols/http1/message-head.ts';
@@ -116,6 +117,8 @@ export class HttpRequest {
   route: unknown = null;
   /** What a request gate decided for it (the rate limiter's limit), for the answer's fields. */
   admission: unknown = null;
+  /** Its access-log record, which every stage fills with what it knows; null when the listener logs no access (or sampling left it out). */
+  access: AccessRecord | null = null;
 
   constructor(head: MessageHead, client: ClientConnection, http2: boolean, body: number, source: BodySource) {
     this.head = head;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
+import { accessLogSchema, type AccessLogConfig } from '../logging/schema.ts';
 import { DEFAULT_HEAD_LIMITS } from '../protocols/http1/limits.ts';
 import type { DownstreamOptions } from './downstream/downstream.ts';
 import type { ProxyOptions } from './forward/proxy-options.ts';
@@ -54,6 +55,7 @@ export const httpProxyKeys = {
     if (typeof cidr === 'string') ctx.addIssue({ code: 'custom', message: cidr });
   })).default([]).describe('CIDRs of the proxies in front (an edge padda, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto name the client; from anyone else they are ignored.'),
   rate_limit: rateLimitSchema.optional(),
+  access_log: accessLogSchema.optional().describe('One line per request (JSON or nginx combined) to stdout or a file; none when absent.'),
 };
 
 export type TimeoutsConfig = z.output<typeof timeouts>;
@@ -70,6 +72,7 @@ export interface HttpProxyConfig {
   request_id: boolean;
   trusted_proxies?: string[];
   rate_limit?: RateLimitConfig | undefined;
+  access_log?: AccessLogConfig;
 }
 
 export function proxyOptions(config: HttpProxyConfig): ProxyOptions {

@@ -1,5 +1,7 @@
 import type net from 'node:net';
 import type { Logger } from '../log.ts';
+import { SlowLog } from '../logging/slow-log.ts';
+import type { SlowLogConfig } from '../logging/schema.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { ModeContext, ModeHandler } from '../modes/mode.ts';
 import type { InFlight } from '../upstream/in-flight.ts';
@@ -12,6 +14,7 @@ import type { PoolProtocol } from './protocol.ts';
 /** The keys of a sharding listener the sessions read (twemproxy's client_connections, padda's client limits). */
 export interface PoolProxyConfig extends ClientLimitConfig {
   client_connections: number;
+  slow_log?: SlowLogConfig | undefined;
 }
 
 /**
@@ -25,6 +28,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   readonly limits: SessionLimits;
   readonly pool: ServerPool<T>;
   readonly protocol: PoolProtocol;
+  readonly slowLog: SlowLog | null;
   readonly #config: PoolProxyConfig;
   readonly #log: Logger;
   readonly #sessions = new Set<ClientSession>();
@@ -38,6 +42,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
     this.limits = sessionLimits(config);
     this.pool = pool;
     this.protocol = protocol;
+    this.slowLog = config.slow_log === undefined ? null : new SlowLog(context.listener, config.slow_log, context.logs);
   }
 
   accept(socket: net.Socket): void {
@@ -82,6 +87,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
     const done = new Promise<void>((resolve) => {
       this.#drained = () => {
         this.pool.close();
+        void this.slowLog?.close();
         resolve();
       };
     });
@@ -93,6 +99,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   destroy(): void {
     for (const session of this.#sessions) session.destroy();
     this.pool.close();
+    void this.slowLog?.close();
   }
 
   stats(): Record<string, unknown> {

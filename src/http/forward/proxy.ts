@@ -1,3 +1,4 @@
+import type { LogSinks } from '../../logging/log-sinks.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
 import type { Failure } from '../errors.ts';
@@ -14,6 +15,8 @@ export interface ProxyContext {
   listener: string;
   metrics: ListenerMetrics;
   registry: Registry;
+  /** The process's log destinations, for the listener's access log. */
+  logs: LogSinks;
 }
 
 /** What may stand before the exchange: who is the client (trusted proxies), and whether it may go on (the rate limiter). */
