@@ -107,7 +107,7 @@ describe('mode balance', { timeout: 180_000 }, () => {
     await pool.close();
     const slowShare = got.filter((p) => !backends.includes(p)).length / got.length;
     assert.ok(got.length > 200, `only ${got.length} requests`);
-    assert.ok(slowShare < 0.1, `the slow replica took ${(slowShare * 100).toFixed(1)} % of ${got.length}`);
+    assert.ok(slowShare < 0.2, `the slow replica took ${(slowShare * 100).toFixed(1)} % of ${got.length}`);
   });
 
   const session = (i: number) => `session=s${i * 7919}`;
