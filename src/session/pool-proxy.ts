@@ -14,6 +14,14 @@ export interface PoolProxyConfig extends ClientLimitConfig {
   client_connections: number;
 }
 
+/** What a backend beyond its servers needs started and stopped with the listener (a Redis Cluster's slot map discovery). */
+export interface PoolBackend {
+  start(): void;
+  close(): void;
+  /** Null when it can serve; otherwise why not, for /ready. */
+  notReadyReason(): string | null;
+}
+
 /**
  * A sharding listener (the redis and memcache modes): client sessions in
  * front of a pool of servers, speaking the mode's protocol to both. Owns the
@@ -27,12 +35,14 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   readonly protocol: PoolProtocol;
   readonly #config: PoolProxyConfig;
   readonly #log: Logger;
+  readonly #backend: PoolBackend | null;
   readonly #sessions = new Set<ClientSession>();
   #nextId = 1;
   #drained: (() => void) | null = null;
 
-  constructor(config: PoolProxyConfig, context: ModeContext, pool: ServerPool<T>, protocol: PoolProtocol) {
+  constructor(config: PoolProxyConfig, context: ModeContext, pool: ServerPool<T>, protocol: PoolProtocol, backend: PoolBackend | null = null) {
     this.#config = config;
+    this.#backend = backend;
     this.#log = context.log;
     this.metrics = context.metrics;
     this.limits = sessionLimits(config);
@@ -69,11 +79,13 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   }
 
   start(): Promise<void> {
+    this.#backend?.start();
     this.pool.start();
     return Promise.resolve();
   }
 
   notReadyReason(): string | null {
+    if (this.#backend !== null) return this.#backend.notReadyReason();
     return this.pool.liveCount() === 0 ? 'every server is ejected' : null;
   }
 
@@ -81,7 +93,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   drain(): Promise<void> {
     const done = new Promise<void>((resolve) => {
       this.#drained = () => {
-        this.pool.close();
+        this.#close();
         resolve();
       };
     });
@@ -92,6 +104,11 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
 
   destroy(): void {
     for (const session of this.#sessions) session.destroy();
+    this.#close();
+  }
+
+  #close(): void {
+    this.#backend?.close();
     this.pool.close();
   }
 
