@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+import { SlotList } from './slot-list.ts';
 
 const kSet = Symbol('padda.connectionSet');
 const kClosed = Symbol('padda.connectionClosed');
@@ -12,7 +13,7 @@ type Member = net.Socket & { [kSet]?: ConnectionSet; [kClosed]?: (() => void) | 
  * through the socket: ten thousand idle connections hold no closure each.
  */
 export class ConnectionSet {
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new SlotList<net.Socket>();
   private readonly metrics: ListenerMetrics;
   private emptied: (() => void) | null = null;
 
@@ -46,7 +47,7 @@ export class ConnectionSet {
   }
 
   destroyAll(): void {
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets.snapshot()) socket.destroy();
   }
 
   /** A member socket closed. */

@@ -3,6 +3,7 @@ import type net from 'node:net';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { HeadLimits } from '../../protocols/http1/limits.ts';
 import { ConnectionSet } from '../../net/connection-set.ts';
+import { SlotList } from '../../net/slot-list.ts';
 import type { ClientConnection, RequestHandler } from '../message.ts';
 import { describeClient } from './client.ts';
 import { Http1Connection, type Http1Settings } from './http1-connection.ts';
@@ -62,7 +63,7 @@ export class Downstream implements Http1Settings {
   readonly metrics: ListenerMetrics;
   draining = false;
   private readonly connections: ConnectionSet;
-  private readonly http1 = new Set<Http1Connection>();
+  private readonly http1 = new SlotList<Http1Connection>();
   private readonly h2: http2.Http2Server | null;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly streamsPerSecond: number;
@@ -123,7 +124,7 @@ export class Downstream implements Http1Settings {
   }
 
   private closeIdle(): void {
-    for (const connection of this.http1) if (connection.idle) connection.closeIdle();
+    for (const connection of this.http1.snapshot()) if (connection.idle) connection.closeIdle();
   }
 
   private createHttp2(options: DownstreamOptions): http2.Http2Server {

@@ -65,6 +65,7 @@ const LINGER_MS = 2000;
  */
 export class Http1Connection implements BodySource, ClientResponse, Expiring {
   deadline = 0;
+  deadlineSlot = -1;
   readonly socket: net.Socket;
   readonly client: ClientConnection;
   private readonly settings: Http1Settings;

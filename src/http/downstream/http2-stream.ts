@@ -43,6 +43,7 @@ function http1Head(headers: http2.IncomingHttpHeaders, scanner: HeadScanner): Me
  */
 export class Http2Stream implements BodySource, ClientResponse, Expiring {
   deadline = 0;
+  deadlineSlot = -1;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly settings: Http1Settings;
   private consumer: BodyConsumer | null = null;

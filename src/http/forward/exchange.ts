@@ -68,6 +68,7 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
  */
 export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, Expiring {
   deadline = 0;
+  deadlineSlot = -1;
   readonly method: string;
   readonly upgrading: boolean;
   private readonly proxy: ExchangeHost;

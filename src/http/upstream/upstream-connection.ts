@@ -73,6 +73,7 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
  */
 export class UpstreamConnection implements Expiring {
   deadline = 0;
+  deadlineSlot = -1;
   readonly socket: net.Socket;
   /** It has carried a request before: a failure before any answer may be the upstream closing an idle connection. */
   reused = false;

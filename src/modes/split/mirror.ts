@@ -123,6 +123,7 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
  */
 export class ShadowCopy implements UpstreamHandler, Expiring {
   deadline = 0;
+  deadlineSlot = -1;
   readonly method: string;
   readonly upgrading = false;
   readonly record: ShadowRecord | null;
