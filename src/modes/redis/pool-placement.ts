@@ -36,6 +36,10 @@ export class PoolPlacement implements KeyPlacement {
     return shard;
   }
 
+  reader(shard: number): number {
+    return shard;
+  }
+
   anyShard(): number {
     return this.#pool.anyLive();
   }

@@ -3,6 +3,7 @@ import type { Counter } from '../../metrics/registry.ts';
 import { encodeCommand } from '../../protocols/resp/command-encoder.ts';
 import type { CommandArguments } from '../../protocols/resp/command-arguments.ts';
 import type { RedisCommand } from '../../protocols/resp/commands/command-table.ts';
+import { CommandFlag } from '../../protocols/resp/commands/command-flags.ts';
 import { KeyPositions } from '../../protocols/resp/commands/key-positions.ts';
 import { errorReply } from '../../protocols/resp/reply-encoder.ts';
 import type { RequestScanner } from '../../protocols/resp/request-scanner.ts';
@@ -44,6 +45,8 @@ export interface KeyPlacement {
   shards(buf: Uint8Array, spans: Uint32Array, count: number, out: Int32Array): Int32Array;
   /** The server holding a shard now; NO_SERVER when none does. */
   server(shard: number): number;
+  /** The server a read-only command of `client` goes to: the shard's, or one of its replicas; NO_SERVER when none will do. */
+  reader(shard: number, client: number): number;
   /** A shard some server holds, for what every server answers alike; NO_SERVER when none. */
   anyShard(): number;
   /** The answer to a command whose shard no server holds. */
@@ -78,6 +81,8 @@ export class RedisPool {
   #routed = new Int32Array(32);
   /** Per shard, its group in the split being built (-1 when none); reset after each split. */
   #groupOf: Int32Array;
+  /** Per group of the split being built, its server; reused. */
+  readonly #targets: number[] = [];
 
   constructor(pool: ServerPool<InFlight>, placement: KeyPlacement, connectionOptions: ConnectionOptions, commands: CommandMetricsTable<RedisCommand>, fragments: Counter, keyErrors: boolean) {
     this.pool = pool;
@@ -151,7 +156,9 @@ export class RedisPool {
   forward(session: ClientSession, command: RedisCommand, kind: number, args: RequestScanner): void {
     const shard = this.shardOf(command, kind, args);
     if (shard < 0) return session.answer(this.routingError(shard, command), null);
-    this.send(session, this.#placement.server(shard), this.call(command), args.buffer.subarray(args.start, args.end));
+    const server = this.#target(shard, command, session.id);
+    if (server < 0) return session.answer(this.#placement.unserved, null);
+    this.send(session, server, this.call(command), args.buffer.subarray(args.start, args.end));
   }
 
   /** A command every server answers alike (COMMAND INFO, DOCS, LIST): any live one. */
@@ -177,7 +184,13 @@ export class RedisPool {
       if (shards[i]! < 0 || placement.server(shards[i]!) < 0) return session.answer(placement.unserved, null);
       if (shards[i] !== shards[0]) oneShard = false;
     }
-    if (oneShard) return this.send(session, placement.server(shards[0]!), this.call(command), args.buffer.subarray(args.start, args.end));
+    const targets = this.#targets;
+    targets.length = 0;
+    if (oneShard) {
+      const server = this.#target(shards[0]!, command, session.id);
+      if (server < 0) return session.answer(placement.unserved, null);
+      return this.send(session, server, this.call(command), args.buffer.subarray(args.start, args.end));
+    }
     // Number the shards in the order their first key comes: the groups the command splits into.
     const groupOf = this.#groupOf;
     const keyGroups = new Int32Array(count);
@@ -188,7 +201,12 @@ export class RedisPool {
       keyGroups[i] = groupOf[shard]!;
     }
     for (const shard of groupShards) groupOf[shard] = -1;
-    const servers = groupShards.map((shard) => this.pool.servers[placement.server(shard)]!.metrics);
+    for (const shard of groupShards) {
+      const server = this.#target(shard, command, session.id);
+      if (server < 0) return session.answer(placement.unserved, null);
+      targets.push(server);
+    }
+    const servers = targets.map((server) => this.pool.servers[server]!.metrics);
     const request = new SplitRequest(session, this.call(command), kind, this.#keyErrors, keyGroups, servers);
     session.push(request);
     const step = kind === Kind.MSET ? 2 : 1;
@@ -201,8 +219,13 @@ export class RedisPool {
       const bytes = encodeCommand(args, indexes);
       const fragment = request.fragment(group);
       placement.sending(fragment, bytes);
-      this.pool.connection(placement.server(groupShards[group]!), session.id).send(fragment, bytes);
+      this.pool.connection(targets[group]!, session.id).send(fragment, bytes);
     }
+  }
+
+  /** The server for a command of `shard`: a read-only one may go to a replica (read_from). */
+  #target(shard: number, command: RedisCommand, client: number): number {
+    return command.flags & CommandFlag.READONLY ? this.#placement.reader(shard, client) : this.#placement.server(shard);
   }
 
   /** A command (its bytes as the client sent them) to one server on the client's shared connection. */

@@ -36,7 +36,7 @@ const DISCOVERY_TIMEOUT_MS = 2_000;
  * servers, speaking to clients as one Redis.
  */
 export function createRedisProxy(config: RedisConfig, context: ModeContext): PoolProxy<InFlight> {
-  const handshake = redisHandshake(config.redis_auth, config.redis_db);
+  const handshake = redisHandshake(config.redis_auth, config.redis_db, config.cluster !== undefined && config.read_from !== 'primary');
   const connectionOptions = { timeout: config.timeout, tcpKeepalive: config.tcpkeepalive, ...(handshake ? { handshake } : {}) };
   const { pool, placement, backend } = config.cluster !== undefined
     ? clusterBackend(config, config.cluster, context, connectionOptions)
@@ -78,7 +78,7 @@ function clusterBackend(config: RedisConfig, seeds: ServerSpec[], context: ModeC
     interval: config.cluster_refresh_interval,
     timeout: config.timeout > 0 ? config.timeout : DISCOVERY_TIMEOUT_MS,
     connection,
-  }, new ClusterMetrics(context.registry, context.listener), context.log);
+  }, config.read_from, new ClusterMetrics(context.registry, context.listener), context.log);
   const pool = new ServerPool<InFlight>([], {
     ...connection,
     connections: config.server_connections,

@@ -17,6 +17,10 @@ export const redisSchema = z
       .min(1, 'a cluster needs at least one seed')
       .optional()
       .describe('Seeds of a Redis Cluster to serve instead of `servers`: padda learns the slot map from any of them (CLUSTER SHARDS, or CLUSTER SLOTS before Redis 7), routes each key by its hash slot and follows MOVED and ASK. hash, distribution and auto_eject_hosts do not apply.'),
+    read_from: z
+      .enum(['primary', 'replica', 'prefer_replica'])
+      .default('primary')
+      .describe('Where a cluster pool sends read-only commands: its primaries; its online replicas only (least requests in flight first; a slot with none answers an error); or its replicas when one is online, else the primary. Replicas may lag behind writes.'),
     cluster_refresh_interval: duration.default(5_000).describe('ms between scheduled slot map refreshes (a MOVED or a failed node connection refreshes it at once).'),
     backend_stats: z.boolean().default(false).describe("Add each server's own figures (Redis INFO, memcached stats) to /metrics, asked at scrape time and kept 5 s."),
     redis: z.literal(true, { error: 'a redis listener cannot say redis: false (that is a memcache pool)' }).optional(),
@@ -35,6 +39,9 @@ export const redisSchema = z
     if (pool.servers !== undefined && pool.cluster !== undefined) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'a pool has servers or a cluster, not both' });
     else if (pool.servers === undefined && pool.cluster === undefined) ctx.addIssue({ code: 'custom', path: ['servers'], message: 'a pool needs servers (or cluster: seeds of a Redis Cluster)' });
     else if (pool.servers !== undefined) refuseDuplicateServerNames({ servers: pool.servers }, ctx);
+    if (pool.cluster === undefined && pool.read_from !== 'primary') ctx.addIssue({ code: 'custom', path: ['read_from'], message: 'read_from applies to a cluster pool: a twemproxy pool knows no replicas' });
+    // Redis Cluster serves database 0 only (SELECT is refused in cluster mode).
+    if (pool.cluster !== undefined && pool.redis_db !== 0) ctx.addIssue({ code: 'custom', path: ['redis_db'], message: 'a Redis Cluster has database 0 only' });
     // Redis Cluster itself hashes only what is between { and }: another tag would promise keys together that are not.
     if (pool.cluster !== undefined && pool.hash_tag !== undefined && pool.hash_tag !== '{}') {
       ctx.addIssue({ code: 'custom', path: ['hash_tag'], message: 'a Redis Cluster hashes the part of a key between { and }: hash_tag can only be "{}"' });

@@ -157,6 +157,44 @@ describe('redis listener over a Redis Cluster', () => {
   });
 });
 
+/** GET calls each node served since its stats were reset, by role. */
+async function getsByRole(): Promise<{ primary: number; replica: number }> {
+  const counts = { primary: 0, replica: 0 };
+  for (const node of cluster.nodes) {
+    const [role, stats] = await once(node.port, async (redis) => [String(((await redis.call('ROLE')) as unknown[])[0]), await redis.info('commandstats')] as const);
+    const calls = Number(/cmdstat_get:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    counts[role === 'master' ? 'primary' : 'replica'] += calls;
+  }
+  return counts;
+}
+
+describe('redis listener over a Redis Cluster: read_from', () => {
+  for (const readFrom of ['primary', 'replica', 'prefer_replica'] as const) {
+    test(`read_from: ${readFrom} — read-only commands go to ${readFrom === 'primary' ? 'the primaries' : 'the replicas (READONLY)'}, writes to the primaries`, async () => {
+      const [port, adminPort] = (await freePorts(2)) as [number, number];
+      const reader = startPadda(clusterPool(port, adminPort, [cluster.addresses[0]!], `    read_from: ${readFrom}`));
+      cleanup.push(() => reader.stop());
+      await waitForStatus(`http://127.0.0.1:${adminPort}/ready`, 200, 30_000);
+      const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0 });
+      cleanup.push(() => redis.disconnect());
+      const keys = Array.from({ length: 100 }, (_, i) => `read-${readFrom}-${i}`);
+      await Promise.all(keys.map((key) => redis.set(key, key)));
+      // Replicas apply writes a moment later: wait until every key reads back through padda.
+      for (let i = 0; i < 100; i++) {
+        const values = await Promise.all(keys.map((key) => redis.get(key)));
+        if (values.every((value, j) => value === keys[j])) break;
+        await sleep(50);
+      }
+      await Promise.all(cluster.nodes.map((node) => once(node.port, (r) => r.call('CONFIG', 'RESETSTAT'))));
+      const values = await Promise.all(keys.map((key) => redis.get(key)));
+      assert.deepEqual(values, keys);
+      const gets = await getsByRole();
+      if (readFrom === 'primary') assert.deepEqual(gets, { primary: 100, replica: 0 });
+      else assert.deepEqual(gets, { primary: 0, replica: 100 });
+    });
+  }
+});
+
 describe('redis listener over a Redis Cluster: missing parts', () => {
   test('every seed down at start: commands answer a clear CLUSTERDOWN error and /ready says why; the map is found once a node is up; an uncovered slot answers its own error', async () => {
     const [seedPort, port, adminPort] = (await freePorts(3)) as [number, number, number];

@@ -21,6 +21,8 @@ import { parseNodeAddress } from './node-address.ts';
 import { ASK, MOVED, type Redirect } from './redirect.ts';
 import { SlotTable } from './slot-table.ts';
 
+export type ReadFrom = 'primary' | 'replica' | 'prefer_replica';
+
 const ASKING = Buffer.from('*1\r\n$6\r\nASKING\r\n');
 /** cluster.c's answer for a slot no node serves. */
 const SLOT_NOT_SERVED = errorReply('CLUSTERDOWN Hash slot not served');
@@ -45,9 +47,11 @@ export class ClusterPlacement implements KeyPlacement, RedirectFollower {
   #closed = false;
 
   readonly #metrics: ClusterMetrics;
+  readonly #readFrom: ReadFrom;
 
-  constructor(options: DiscoveryOptions, metrics: ClusterMetrics, log: Logger) {
+  constructor(options: DiscoveryOptions, readFrom: ReadFrom, metrics: ClusterMetrics, log: Logger) {
     this.#metrics = metrics;
+    this.#readFrom = readFrom;
     this.discovery = new Discovery(options, {
       known: () => this.#pool?.servers.map((server) => server.spec) ?? [],
       found: (shards) => this.#apply(shards),
@@ -92,6 +96,29 @@ export class ClusterPlacement implements KeyPlacement, RedirectFollower {
 
   server(slot: number): number {
     return this.table.primaries[slot]!;
+  }
+
+  /**
+   * read_from for a read-only command: the slot's primary, or the replica
+   * with the fewest requests in flight on the connection this client uses
+   * (Envoy's redis_proxy read policies, its least-requests choice).
+   */
+  reader(slot: number, client: number): number {
+    const readFrom = this.#readFrom;
+    if (readFrom === 'primary') return this.table.primaries[slot]!;
+    const replicas = this.table.replicas[slot]!;
+    if (replicas.length === 0) return readFrom === 'replica' ? NO_SERVER : this.table.primaries[slot]!;
+    const pool = this.#pool!;
+    let best = replicas[0]!;
+    let least = pool.connection(best, client).queue.length;
+    for (let i = 1; i < replicas.length && least > 0; i++) {
+      const inFlight = pool.connection(replicas[i]!, client).queue.length;
+      if (inFlight < least) {
+        least = inFlight;
+        best = replicas[i]!;
+      }
+    }
+    return best;
   }
 
   anyShard(): number {

@@ -33,3 +33,9 @@ test('a pool with both servers and cluster, with neither, or with a bad seed is 
   assert.deepEqual(problems('    cluster: []\n'), ['padda.yaml:5:14 listeners.cache.cluster: a cluster needs at least one seed']);
   assert.deepEqual(problems('    hash_tag: "[]"\n    cluster: [127.0.0.1:7000]\n'), ['padda.yaml:5:15 listeners.cache.hash_tag: a Redis Cluster hashes the part of a key between { and }: hash_tag can only be "{}"']);
 });
+
+test('read_from only with a cluster; a cluster has database 0 only', () => {
+  assert.equal(load('    cluster: [127.0.0.1:7000]\n    read_from: prefer_replica\n').read_from, 'prefer_replica');
+  assert.deepEqual(problems('    servers: [127.0.0.1:6379:1]\n    read_from: replica\n'), ['padda.yaml:6:16 listeners.cache.read_from: read_from applies to a cluster pool: a twemproxy pool knows no replicas']);
+  assert.deepEqual(problems('    cluster: [127.0.0.1:7000]\n    redis_db: 2\n'), ['padda.yaml:6:15 listeners.cache.redis_db: a Redis Cluster has database 0 only']);
+});
