@@ -71,7 +71,7 @@ before(async () => {
   // One seed only: the rest of the cluster is learnt from it.
   padda = startPadda(clusterPool(port, admin, [cluster.addresses[0]!]));
   cleanup.push(() => padda.stop());
-  await waitForStatus(`http://127.0.0.1:${admin}/ready`);
+  await waitForStatus(`http://127.0.0.1:${admin}/ready`, 200, 30_000);
   client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0 });
   cleanup.push(() => client.disconnect());
 });
@@ -197,10 +197,10 @@ describe('redis listener over a Redis Cluster: read_from', () => {
 
 describe('redis listener over a Redis Cluster: missing parts', () => {
   test('every seed down at start: commands answer a clear CLUSTERDOWN error and /ready says why; the map is found once a node is up; an uncovered slot answers its own error', async () => {
-    const [seedPort, port, adminPort] = (await freePorts(3)) as [number, number, number];
+    const [seedPort, busPort, port, adminPort] = (await freePorts(4)) as [number, number, number, number];
     const alone = startPadda(clusterPool(port, adminPort, [`127.0.0.1:${seedPort}`]));
     cleanup.push(() => alone.stop());
-    await waitForStatus(`http://127.0.0.1:${adminPort}/healthz`);
+    await waitForStatus(`http://127.0.0.1:${adminPort}/healthz`, 200, 30_000);
     const early = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0 });
     cleanup.push(() => early.disconnect());
     await assert.rejects(early.get('k'), /CLUSTERDOWN The cluster is down \(padda has no slot map yet: no cluster node answered .*127\.0\.0\.1:\d+: Connection refused/);
@@ -208,7 +208,8 @@ describe('redis listener over a Redis Cluster: missing parts', () => {
     assert.equal(ready.status, 503);
     assert.match(ready.body, /no cluster slot map yet/);
     // A one-node cluster on the seed's port, serving half the slots, and not refusing the rest itself.
-    const node = await startRedis({ port: seedPort, args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${seedPort}.conf`, '--cluster-require-full-coverage', 'no'] });
+    // The bus port too: port + 10000 may be taken, or past 65535.
+    const node = await startRedis({ port: seedPort, args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', `nodes-${seedPort}.conf`, '--cluster-require-full-coverage', 'no'] });
     cleanup.push(() => node.stop());
     const direct = new Redis({ host: '127.0.0.1', port: seedPort });
     cleanup.push(() => direct.disconnect());
