@@ -52,6 +52,9 @@ async function run(file: string, pidFile: string | undefined): Promise<void> {
   const logFile = process.env.PADDA_LOG_FILE || undefined;
   const log = createLogger(override ?? 'info', {}, logFile);
   const supervisor = new Supervisor({ file, load: readConfigApart, log, ...(override ? { logLevelOverride: override } : {}) });
+  // logrotate's convention (nginx's too): SIGUSR1 reopens the log files, the access and slow logs included,
+  // without a reload. Set before the start: a listener for it is what keeps Node from opening its inspector.
+  process.on('SIGUSR1', () => void supervisor.reopenLogs());
   try {
     await supervisor.start();
   } catch (error) {

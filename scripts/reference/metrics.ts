@@ -101,7 +101,7 @@ async function scrapeScenario(): Promise<string> {
 admin: { listen: ${HOST}:${ports.admin} }
 drain_timeout: 1s
 listeners:
-  app: { mode: respond, listen: ${HOST}:${ports.app}, headers: { content-type: application/json }, body: '{"docs":[{"id":1}]}' }
+  app: { mode: respond, listen: ${HOST}:${ports.app}, headers: { content-type: application/json }, body: '{"docs":[{"id":1}]}', access_log: { path: ${dir}/access.log } }
   front: { mode: tcp, listen: ${HOST}:${ports.front}, upstreams: [${HOST}:${ports.app}] }
   web:
     mode: sidecar

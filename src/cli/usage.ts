@@ -31,7 +31,8 @@ Options (nutcracker's, so padda can replace it in scripts and manifests):
   -h, --help               this text
 
 Signals: SIGHUP reloads the config (so does saving the file) and reopens the log
-file; SIGTTIN and SIGTTOU log one level more and less verbose; SIGTERM or SIGINT
+files; SIGUSR1 reopens them (-o, access and slow logs) without a reload, for
+logrotate; SIGTTIN and SIGTTOU log one level more and less verbose; SIGTERM or SIGINT
 drains in-flight work for up to drain_timeout, then exits 0.
 Environment: PADDA_CONFIG (config file), PADDA_LOG_LEVEL (overrides log.level),
 PADDA_LOG_FILE (-o), PADDA_STATS_LISTEN (-s/-a), PADDA_ADMIN_LISTEN (the admin

@@ -53,6 +53,9 @@ export function validate<T>(schema: z.ZodType<T>, source: YamlSource): { config:
       const chosen = issue.errors.find((branch) => !branch.every((sub) => sub.code === 'invalid_type' && sub.path.length === 0));
       if (chosen) for (const sub of chosen) report(sub, path);
       else place(path, `expected ${issue.errors.map((branch) => (branch[0] as { expected?: string }).expected ?? 'another value').join(' or ')}`);
+    } else if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      // zod says only "Invalid key in record"; the key's own problem (a listener name's rule) says why.
+      place(path, issue.issues.map((sub) => sub.message).join('; '), 'key');
     } else if (issue.code === 'invalid_type' && valueAt(source.data, path) === undefined) {
       place(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`);
     } else {

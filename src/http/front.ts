@@ -1,3 +1,4 @@
+import { openAccessLog } from '../logging/access-log.ts';
 import { Downstream } from './downstream/downstream.ts';
 import { downstreamOptions, proxyOptions, type HttpProxyConfig } from './options.ts';
 import { HttpProxy, type ProxyContext } from './forward/proxy.ts';
@@ -11,5 +12,5 @@ import type { TargetPicker } from './forward/target-picker.ts';
  */
 export function httpFront(picker: TargetPicker, config: HttpProxyConfig, context: ProxyContext, http2 = false): Downstream {
   const proxy = new HttpProxy(picker, proxyOptions(config), context);
-  return new Downstream(proxy, context.metrics, downstreamOptions(config.client, http2));
+  return new Downstream(proxy, context.metrics, downstreamOptions(config.client, http2), openAccessLog(context.logs, context.listener, config.access_log));
 }

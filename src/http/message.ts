@@ -12,6 +12,7 @@
  *     → response.relay(head …) / write / end, or answer (back to the client)
  */
 import type net from 'node:net';
+import type { AccessRecord } from '../logging/access-record.ts';
 import { latin1 } from '../protocols/http1/bytes.ts';
 import { COOKIE, OTHER } from '../protocols/http1/field-names.ts';
 import type { MessageHead } from '../protocols/http1/message-head.ts';
@@ -107,6 +108,8 @@ export class HttpRequest {
   readonly source: BodySource;
   /** A target picker's per-request state (its shard, replica, variant): no symbol properties on a hot object. */
   route: unknown = null;
+  /** Its access-log record, which every stage fills with what it knows; null when the listener logs no access (or sampling left it out). */
+  access: AccessRecord | null = null;
 
   constructor(head: MessageHead, client: ClientConnection, http2: boolean, body: number, source: BodySource) {
     this.head = head;

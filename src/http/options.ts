@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../config/values.ts';
+import { accessLogSchema, type AccessLogConfig } from '../logging/schema.ts';
 import { DEFAULT_HEAD_LIMITS } from '../protocols/http1/limits.ts';
 import type { DownstreamOptions } from './downstream/downstream.ts';
 import type { ProxyOptions } from './forward/proxy-options.ts';
@@ -47,6 +48,7 @@ export const httpProxyKeys = {
     .describe('Tries on another pick when an idempotent request failed before any of it reached an upstream.'),
   preserve_host: z.boolean().default(true).describe("Send the client's Host upstream (false: the upstream's own host:port)."),
   request_id: z.boolean().default(true).describe('Add x-request-id when the client sent none.'),
+  access_log: accessLogSchema.optional().describe('One line per request (JSON or nginx combined) to stdout or a file; none when absent.'),
 };
 
 export type TimeoutsConfig = z.output<typeof timeouts>;
@@ -61,6 +63,7 @@ export interface HttpProxyConfig {
   retries: number;
   preserve_host: boolean;
   request_id: boolean;
+  access_log?: AccessLogConfig;
 }
 
 export function proxyOptions(config: HttpProxyConfig): ProxyOptions {

@@ -13,12 +13,15 @@ export interface CommandFamilies {
 
 /** One command's series on one listener, labelled `{listener, command}`. */
 export class CommandSeries {
+  /** The command, as its `command` label names it. */
+  readonly name: string;
   readonly calls: Counter;
   readonly duration: Histogram;
   /** Null when the protocol's families have no error counter. */
   readonly errors: Counter | null;
 
   constructor(registry: Registry, families: CommandFamilies, labels: Labels) {
+    this.name = labels.command ?? '';
     this.calls = registry.counter(families.calls[0], families.calls[1], labels);
     this.duration = registry.histogram(families.duration[0], families.duration[1], labels);
     this.errors = families.errors === undefined ? null : registry.counter(families.errors[0], families.errors[1], labels);

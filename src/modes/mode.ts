@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Address } from '../net/address.ts';
 import type { Logger } from '../log.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
+import type { LogSinks } from '../logging/log-sinks.ts';
 import type { Registry } from '../metrics/registry.ts';
 
 /** Keys every listener has, whatever its mode. */
@@ -18,6 +19,8 @@ export interface ModeContext {
   metrics: ListenerMetrics;
   /** For mode-specific series; label them with `listener`. */
   registry: Registry;
+  /** The process's access and slow-log destinations: a listener acquires its own and releases it when retired. */
+  logs: LogSinks;
 }
 
 /**

@@ -4,6 +4,8 @@ import { address } from '../config/values.ts';
 import { Downstream } from '../http/downstream/downstream.ts';
 import type { ClientResponse, HttpRequest, RequestHandler } from '../http/message.ts';
 import { DEFAULT_DOWNSTREAM } from '../http/options.ts';
+import { openAccessLog } from '../logging/access-log.ts';
+import { accessLogSchema } from '../logging/schema.ts';
 import { NO_BODY } from '../protocols/http1/message-head.ts';
 import type { ModeContext, ModeDefinition, ModeHandler } from './mode.ts';
 
@@ -13,6 +15,7 @@ const schema = z.strictObject({
   status: z.number().int().min(100).max(599).default(200),
   headers: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
   body: z.string().default(''),
+  access_log: accessLogSchema.optional().describe('One line per request (JSON or nginx combined) to stdout or a file; none when absent.'),
 }).describe('Answers every HTTP request with a fixed status, headers and body, like nginx `return`.');
 
 export type RespondConfig = z.output<typeof schema>;
@@ -36,7 +39,7 @@ class Respond implements ModeHandler, RequestHandler {
       fields.push(['content-type', 'text/plain; charset=utf-8']);
     }
     this.fields = fields.flat();
-    this.downstream = new Downstream(this, context.metrics, DEFAULT_DOWNSTREAM);
+    this.downstream = new Downstream(this, context.metrics, DEFAULT_DOWNSTREAM, openAccessLog(context.logs, context.listener, config.access_log));
   }
 
   accept(socket: net.Socket): void {

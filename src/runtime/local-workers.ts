@@ -1,5 +1,5 @@
 import type { PaddaConfig } from '../config/schema.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, LogLevel } from '../log.ts';
 import { registerProcessMetrics } from '../metrics/process-metrics.ts';
 import { Registry } from '../metrics/registry.ts';
 import type { ProcessReport, WorkerSet } from './process-report.ts';
@@ -28,8 +28,9 @@ export class LocalWorkers implements WorkerSet {
     return this.runtime.claim(address);
   }
 
-  /** This process's logger is the supervisor's (or, in a worker, the worker's own): its owner adjusts it. */
-  adjustLog(): Promise<void> {
+  /** This process's logger is the supervisor's (or, in a worker, the worker's own): its owner adjusts it; the listeners' logs reopen here. */
+  adjustLog(_level: LogLevel, reopen: boolean): Promise<void> {
+    if (reopen) this.runtime.reopenLogs();
     return Promise.resolve();
   }
 

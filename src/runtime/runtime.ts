@@ -1,5 +1,6 @@
 import type { PaddaConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { LogSinks } from '../logging/log-sinks.ts';
 import { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { Registry } from '../metrics/registry.ts';
 import { loadMode } from '../modes/index.ts';
@@ -74,6 +75,7 @@ export class Runtime {
   private readonly running = new Map<string, Running>();
   private readonly log: Logger;
   private readonly registry: Registry;
+  private readonly logs: LogSinks;
   private readonly reusePort: boolean;
   private drainTimeout = 30_000;
   private readonly draining = new Set<Promise<void>>();
@@ -82,7 +84,13 @@ export class Runtime {
   constructor(log: Logger, registry: Registry, reusePort: boolean) {
     this.log = log;
     this.registry = registry;
+    this.logs = new LogSinks(registry);
     this.reusePort = reusePort;
+  }
+
+  /** SIGUSR1 (and SIGHUP): every access and slow log file starts anew at its path, as logrotate expects. */
+  reopenLogs(): void {
+    this.logs.reopen();
   }
 
   async prepare(config: PaddaConfig, options: PrepareOptions): Promise<PreparedApply> {
@@ -237,7 +245,7 @@ export class Runtime {
     const mode = await loadMode(config.mode);
     if (!mode) throw new Error(`unknown mode ${config.mode}`);
     const log = this.log.child({ listener: name, mode: config.mode });
-    return mode.create(config, { listener: name, log, metrics: new ListenerMetrics(this.registry, name, config.mode), registry: this.registry });
+    return mode.create(config, { listener: name, log, metrics: new ListenerMetrics(this.registry, name, config.mode), registry: this.registry, logs: this.logs });
   }
 }
 

@@ -95,10 +95,14 @@ export class Supervisor implements AdminView {
     return formatAddress(this.current.admin.listen);
   }
 
-  /** SIGHUP: logrotate moved the log file away; every process writes to a new one of the same name. */
+  /**
+   * SIGUSR1 or SIGHUP: logrotate moved the log files away; every process
+   * writes to new ones of the same names: padda's own log (-o) and the
+   * listeners' access and slow logs. (Before the start: its own log only.)
+   */
   async reopenLogs(): Promise<void> {
     reopenLogFile(this.log);
-    await this.workers.adjustLog(this.current.log.level, true);
+    await this.workers?.adjustLog(this.current.log.level, true);
   }
 
   /** SIGTTIN (+1) and SIGTTOU (-1), as nutcracker: the log level one step more or less verbose, in every process, until the next such signal. */

@@ -63,6 +63,7 @@ process.on('message', (message: ToWorker) => {
       return answer(message.id, async () => {
         log.level = message.level;
         if (message.reopen) reopenLogFile(log);
+        await local.adjustLog(message.level, message.reopen);
       });
     case 'collect':
       local.collect().then(([report]) => send({ type: 'report', id: message.id, report: report! }));
@@ -76,4 +77,9 @@ process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
 // Reloads arrive from the supervisor; a terminal hangup must not kill a worker.
 process.on('SIGHUP', () => {});
+// logrotate's signal may reach a worker too (killall -USR1): it reopens its logs, never opens Node's inspector.
+process.on('SIGUSR1', () => {
+  reopenLogFile(log);
+  void local.adjustLog(log.level as LogLevel, true);
+});
 process.on('disconnect', () => void shutdown());

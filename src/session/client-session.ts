@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import type { SlowLog } from '../logging/slow-log.ts';
 import type { CommandSeries } from '../metrics/command-metrics.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import { Fifo } from '../net/fifo.ts';
@@ -23,6 +24,8 @@ export interface SessionHost {
   readonly limits: SessionLimits;
   readonly pool: Congestion;
   readonly protocol: PoolProtocol;
+  /** The listener's slow-command log, or null. */
+  readonly slowLog: SlowLog | null;
   /** The session's socket closed. */
   closed(session: ClientSession): void;
   /** The session is being cut for leaving `unread` bytes of replies unread past an output limit. */
@@ -52,6 +55,8 @@ export class ClientSession implements Flushable, SlotOwner {
   readonly #protocol: ClientProtocol;
   /** Starts small: an idle client should cost little; it grows with a pipeline. */
   readonly #replies = new Fifo<ReplySlot>(4);
+  /** The slot the request being dispatched pushed, if any: it is given the request's key for the slow log. */
+  #pushed: ReplySlot | null = null;
   #out: Buffer[] = [];
   #outBytes = 0;
   /** Bytes of complete replies still queued behind an unanswered one. */
@@ -98,6 +103,7 @@ export class ClientSession implements Flushable, SlotOwner {
   /** Queues a slot in reply order; it is written once complete and first. */
   push(slot: ReplySlot): void {
     this.#replies.push(slot);
+    this.#pushed = slot;
   }
 
   /** A reply padda gives itself, in its place in the order. */
@@ -166,8 +172,18 @@ export class ClientSession implements Flushable, SlotOwner {
     if (this.#closed || this.#closing || this.#dispatching) return;
     const protocol = this.#protocol;
     const metrics = this.#host.metrics;
+    const slowLog = this.#host.slowLog;
     this.#dispatching = true;
-    while (!this.#holding() && protocol.next()) metrics.requests.value++;
+    this.#pushed = null;
+    while (!this.#holding() && protocol.next()) {
+      metrics.requests.value++;
+      if (slowLog === null) continue;
+      // The key is copied now, while the read buffer still holds it; only a slow reply will show it.
+      // Set by push() during next(), which the compiler cannot see.
+      const pushed = this.#pushed as ReplySlot | null;
+      if (pushed !== null) pushed.key = protocol.firstKey();
+      this.#pushed = null;
+    }
     protocol.readDone();
     this.#dispatching = false;
     if (this.#closing) return;
@@ -207,15 +223,18 @@ export class ClientSession implements Flushable, SlotOwner {
     const now = performance.now();
     const listener = this.#host.metrics.duration;
     const protocol = this.#host.protocol;
+    const slowLog = this.#host.slowLog;
     for (let head = replies.peek(); head !== undefined && head.done; head = replies.peek()) {
       replies.shift();
       this.#held -= head.size;
       const bytes = head.bytes;
       if (Array.isArray(bytes)) for (const part of bytes) this.#queue(part);
       else this.#queue(bytes);
-      const seconds = (now - head.startedAt) / 1000;
+      const elapsed = now - head.startedAt;
+      const seconds = elapsed / 1000;
       listener.observe(seconds);
       const command = head.command;
+      if (slowLog !== null && command !== null && slowLog.wants(elapsed * 1000)) this.#slow(slowLog, head, command, elapsed);
       if (command !== null) {
         command.duration.observe(seconds);
         if (command.errors !== null && !Array.isArray(bytes) && protocol.isError(bytes)) command.errors.value++;
@@ -223,6 +242,14 @@ export class ClientSession implements Flushable, SlotOwner {
     }
     scheduleFlush(this);
     if (this.#paused) this.#dispatch();
+  }
+
+  /** A reply past the slow log's threshold: logged when a pool server answered it (see ReplySlot.server). */
+  #slow(slowLog: SlowLog, slot: ReplySlot, command: CommandSeries, elapsedMs: number): void {
+    const server = slot.server;
+    if (server === null) return;
+    const client = `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+    slowLog.record({ at: performance.timeOrigin + slot.startedAt, client, server, command: command.name, key: slot.key ?? undefined, durationUs: elapsedMs * 1000 });
   }
 
   #queue(bytes: Buffer): void {

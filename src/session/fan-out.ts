@@ -14,6 +14,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export abstract class FanOut extends ReplySlot {
   #pending = 0;
+  /** The part that took longest, for the slow log. */
+  #slowest: ServerMetrics | null = null;
+  #slowestMs = -1;
 
   constructor(owner: SlotOwner, command: CommandSeries | null) {
     super(owner, command);
@@ -25,8 +28,21 @@ export abstract class FanOut extends ReplySlot {
     return new Fragment(this, server, expect);
   }
 
+  /** A part's server answered after `elapsedMs`. */
+  partAnswered(server: ServerMetrics, elapsedMs: number): void {
+    if (elapsedMs > this.#slowestMs) {
+      this.#slowest = server;
+      this.#slowestMs = elapsedMs;
+    }
+    this.partDone();
+  }
+
   partDone(): void {
     if (--this.#pending === 0) this.finish(this.merge());
+  }
+
+  override get server(): string | null {
+    return this.#slowest?.name ?? null;
   }
 
   /** The client's reply, from the parts' (twemproxy's post_coalesce). */
@@ -84,7 +100,8 @@ export class Fragment implements InFlight {
   }
 
   #answered(): void {
-    this.#server.answered(performance.now() - this.sentAt);
-    this.#parent.partDone();
+    const elapsed = performance.now() - this.sentAt;
+    this.#server.answered(elapsed);
+    this.#parent.partAnswered(this.#server, elapsed);
   }
 }

@@ -11,11 +11,15 @@ import { ReplySlot, type SlotOwner } from './reply-slot.ts';
 export class ForwardedRequest extends ReplySlot implements InFlight {
   sentAt = 0;
   /** The server's series, or null on a connection of the client's own (whose blocking commands would skew them). */
-  protected readonly server: ServerMetrics | null;
+  protected readonly metrics: ServerMetrics | null;
 
   constructor(owner: SlotOwner, command: CommandSeries | null, server: ServerMetrics | null) {
     super(owner, command);
-    this.server = server;
+    this.metrics = server;
+  }
+
+  override get server(): string | null {
+    return this.metrics?.name ?? null;
   }
 
   reply(bytes: Buffer): void {
@@ -28,6 +32,6 @@ export class ForwardedRequest extends ReplySlot implements InFlight {
   }
 
   protected answered(): void {
-    this.server?.answered(performance.now() - this.sentAt);
+    this.metrics?.answered(performance.now() - this.sentAt);
   }
 }

@@ -1,5 +1,7 @@
 import type net from 'node:net';
 import type { Logger } from '../log.ts';
+import { SlowLog } from '../logging/slow-log.ts';
+import type { SlowLogConfig } from '../logging/schema.ts';
 import type { ListenerMetrics } from '../metrics/listener-metrics.ts';
 import type { ModeContext, ModeHandler } from '../modes/mode.ts';
 import type { InFlight } from '../upstream/in-flight.ts';
@@ -12,6 +14,7 @@ import type { PoolProtocol } from './protocol.ts';
 /** The keys of a sharding listener the sessions read (twemproxy's client_connections, padda's client limits). */
 export interface PoolProxyConfig extends ClientLimitConfig {
   client_connections: number;
+  slow_log?: SlowLogConfig | undefined;
 }
 
 /** What a backend beyond its servers needs started and stopped with the listener (a Redis Cluster's slot map discovery). */
@@ -33,6 +36,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   readonly limits: SessionLimits;
   readonly pool: ServerPool<T>;
   readonly protocol: PoolProtocol;
+  readonly slowLog: SlowLog | null;
   readonly #config: PoolProxyConfig;
   readonly #log: Logger;
   readonly #backend: PoolBackend | null;
@@ -48,6 +52,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
     this.limits = sessionLimits(config);
     this.pool = pool;
     this.protocol = protocol;
+    this.slowLog = config.slow_log === undefined ? null : new SlowLog(context.listener, config.slow_log, context.logs);
   }
 
   accept(socket: net.Socket): void {
@@ -110,6 +115,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   #close(): void {
     this.#backend?.close();
     this.pool.close();
+    void this.slowLog?.close();
   }
 
   stats(): Record<string, unknown> {

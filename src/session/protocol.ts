@@ -35,6 +35,12 @@ export interface ClientProtocol {
    * and when the input broke the protocol (after session.protocolError).
    */
   next(): boolean;
+  /**
+   * The first key of the request next() just dispatched, copied (the read
+   * buffer is reused), or null when it names none: asked only while the
+   * listener keeps a slow log.
+   */
+  firstKey(): Buffer | null;
   /** Everything one read held is dispatched (memcache closes its quiet run here). */
   readDone(): void;
   /** The client is gone: release what it holds (a Redis client's own server connection). */

@@ -28,11 +28,23 @@ export class ReplySlot {
   /** The request's per-command series, or null for what no command names (bad input, a pub/sub message). */
   readonly command: CommandSeries | null;
   readonly startedAt = performance.now();
+  /** The request's first key, copied, while the listener keeps a slow log; else null. */
+  key: Buffer | null = null;
   protected readonly owner: SlotOwner;
 
   constructor(owner: SlotOwner, command: CommandSeries | null) {
     this.owner = owner;
     this.command = command;
+  }
+
+  /**
+   * The pool server that answered (the slowest, for a request split over
+   * several), as the slow log names it; null when padda answered itself or
+   * the request went on a connection of the client's own, whose time (a
+   * blocking command's wait) says nothing of the server.
+   */
+  get server(): string | null {
+    return null;
   }
 
   /** Nobody will read the reply (its client is gone): a framer may skip its bytes instead of holding them. */

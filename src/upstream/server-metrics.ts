@@ -3,6 +3,8 @@ import type { Counter, Gauge, Histogram, Registry } from '../metrics/registry.ts
 
 /** Per-server series, labelled with the listener and the server as written in the config. */
 export class ServerMetrics {
+  /** The server as written in the config (its `server` label). */
+  readonly name: string;
   readonly requests: Counter;
   readonly duration: Histogram;
   readonly ejected: Gauge;
@@ -17,6 +19,7 @@ export class ServerMetrics {
   private readonly errors: CountersByLabel;
 
   constructor(registry: Registry, listener: string, server: string) {
+    this.name = server;
     const labels = { listener, server };
     this.errors = new CountersByLabel(registry, 'padda_server_errors_total', 'Server failures by reason.', labels, 'reason');
     this.requests = registry.counter('padda_server_requests_total', 'Requests sent to a backend server.', labels);

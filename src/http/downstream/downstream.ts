@@ -1,5 +1,6 @@
 import http2 from 'node:http2';
 import type net from 'node:net';
+import type { AccessLog } from '../../logging/access-log.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { HeadLimits } from '../../protocols/http1/limits.ts';
 import { ConnectionSet } from '../../net/connection-set.ts';
@@ -61,6 +62,7 @@ export class Downstream implements Http1Settings {
   readonly keepAliveTimeout: number;
   readonly bodyTimeout: number;
   readonly metrics: ListenerMetrics;
+  readonly accessLog: AccessLog | null;
   draining = false;
   private readonly connections: ConnectionSet;
   private readonly http1 = new SlotList<Http1Connection>();
@@ -71,9 +73,11 @@ export class Downstream implements Http1Settings {
   private accepting: net.Socket | null = null;
   private sweep: NodeJS.Timeout | null = null;
 
-  constructor(handler: RequestHandler, metrics: ListenerMetrics, options: DownstreamOptions) {
+  /** `accessLog`: the listener's, which the downstream closes once drained or destroyed. */
+  constructor(handler: RequestHandler, metrics: ListenerMetrics, options: DownstreamOptions, accessLog: AccessLog | null = null) {
     this.handler = handler;
     this.metrics = metrics;
+    this.accessLog = accessLog;
     this.limits = options.limits;
     this.headerTimeout = options.headerTimeout;
     this.keepAliveTimeout = options.keepAliveTimeout;
@@ -114,6 +118,7 @@ export class Downstream implements Http1Settings {
     await this.connections.empty();
     clearTimeout(grace);
     if (this.sweep !== null) clearInterval(this.sweep);
+    await this.accessLog?.close();
   }
 
   destroy(): void {
@@ -121,6 +126,7 @@ export class Downstream implements Http1Settings {
     if (this.sweep !== null) clearInterval(this.sweep);
     this.connections.destroyAll();
     this.h2?.close();
+    void this.accessLog?.close();
   }
 
   private closeIdle(): void {

@@ -5,6 +5,8 @@ import type { HeadError } from '../../protocols/http1/head-error.ts';
 import { FAILED, HeadScanner, NEED_MORE, REQUEST } from '../../protocols/http1/head-scanner.ts';
 import type { HeadLimits } from '../../protocols/http1/limits.ts';
 import { CHUNKED, EXPECT_CONTINUE, LENGTH, NO_BODY, type MessageHead } from '../../protocols/http1/message-head.ts';
+import type { AccessLog } from '../../logging/access-log.ts';
+import type { AccessRecord } from '../../logging/access-record.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { deadlines, type Expiring } from '../../net/deadlines.ts';
 import { rawErrorResponse } from '../errors.ts';
@@ -22,6 +24,8 @@ export interface Http1Settings {
   /** A request body may pause this long between two reads (nginx client_body_timeout). */
   readonly bodyTimeout: number;
   readonly metrics: ListenerMetrics;
+  /** The listener's access log, or null. */
+  readonly accessLog: AccessLog | null;
   /** Set once the listener drains: every answer from then on closes its connection. */
   readonly draining: boolean;
   /** The connection closed: its listener lets go of it. */
@@ -81,6 +85,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   private request: HttpRequest | null = null;
   private consumer: BodyConsumer | null = null;
   private owner: ResponseOwner | null = null;
+  /** Its access-log record until its line is written. */
+  private access: AccessRecord | null = null;
   private bodyLeft = 0;
   private bodyPaused = false;
   private continueDue = false;
@@ -198,6 +204,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.bodyPaused = false;
     if (body === CHUNKED) (this.decoder ??= new ChunkedDecoder(this.settings.limits.maxHeadSize)).reset();
     const request = (this.request = new HttpRequest(head, this.client, false, body, this));
+    const accessLog = this.settings.accessLog;
+    if (accessLog !== null) request.access = this.access = accessLog.begin(head, this.client.address, false);
     if (body === NO_BODY) {
       this.phase = ANSWERING;
       this.disarm();
@@ -215,6 +223,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     if (this.request!.body === LENGTH) {
       const n = Math.min(this.bodyLeft, buf.length - pos);
       this.bodyLeft -= n;
+      if (this.access !== null) this.access.bytesIn += n;
       const more = consumer.bodyData(pos === 0 && n === buf.length ? buf : buf.subarray(pos, pos + n));
       if (this.bodyLeft === 0) this.bodyDone();
       else if (!more) this.pauseBody();
@@ -227,6 +236,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
       return buf.length;
     }
     let more = true;
+    if (this.access !== null) this.access.bytesIn += decoder.dataEnd - decoder.dataStart;
     if (decoder.dataEnd > decoder.dataStart) more = consumer.bodyData(buf.subarray(decoder.dataStart, decoder.dataEnd));
     if (decoder.done) this.bodyDone();
     else if (!more) this.pauseBody();
@@ -295,6 +305,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     if (delivery === UNTIL_CLOSE || this.phase === BODY) this.closeAfter = true;
     this.delivery = delivery;
     this.headersSent = true;
+    if (this.access !== null) this.access.status = head.status;
     // Held until the body that usually comes in the same upstream read, to leave in one write with it (see flush).
     this.pendingHead = http1ResponseHead(head, extra, delivery, this.closeAfter || this.settings.draining, this.keepAliveField());
     return true;
@@ -302,6 +313,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 
   write(chunk: Buffer): boolean {
     const socket = this.socket;
+    if (this.access !== null) this.access.bytesOut += chunk.length;
     const head = this.pendingHead;
     if (this.delivery !== RECHUNKED) {
       if (head === null) return socket.write(chunk);
@@ -352,7 +364,9 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     // so does a 400: a client that sent a bad request may have more of it in flight.
     if (this.phase === BODY || status === 400) this.closeAfter = true;
     this.headersSent = true;
-    this.socket.write(http1Answer(status, fields, bytes, this.request?.method === 'HEAD', this.closeAfter || this.settings.draining, this.keepAliveField()));
+    const head = this.request?.method === 'HEAD';
+    this.access?.answered(status, fields, head ? 0 : bytes.length);
+    this.socket.write(http1Answer(status, fields, bytes, head, this.closeAfter || this.settings.draining, this.keepAliveField()));
     this.answerDone();
   }
 
@@ -361,6 +375,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.phase = DONE;
     this.owner = null;
     this.socket.destroy();
+    this.logEnd();
   }
 
   switchProtocols(head: MessageHead): { socket: net.Socket; early: Buffer } | null {
@@ -371,6 +386,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.answered = true;
     this.owner = null;
     this.disarm();
+    if (this.access !== null) this.access.status = head.status;
+    this.logEnd();
     for (const [event, listener] of LISTENERS) socket.off(event, listener);
     const early = this.held ?? EMPTY;
     this.held = null;
@@ -391,6 +408,7 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   private answerDone(): void {
     this.answered = true;
     this.owner = null;
+    this.logEnd();
     if (this.closeAfter || this.settings.draining || this.phase === BODY) {
       const consumer = this.phase === BODY ? this.consumer : null;
       this.consumer = null;
@@ -421,13 +439,17 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   /** padda's error answer when none has begun (else a cut), and the connection closes. */
   private failRequest(status: number, reason: string, message: string): void {
     this.closeAfter = true;
+    const access = this.access;
+    if (access !== null) access.error = reason;
     if (this.headersSent) {
       this.cut();
       return;
     }
     this.headersSent = true;
+    if (access !== null) access.status = status;
     this.socket.write(rawErrorResponse(status, reason, message));
     this.finishSocket();
+    this.logEnd();
   }
 
   /**
@@ -500,6 +522,12 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     const owner = this.owner;
     this.owner = null;
     if (owner !== null && !this.answered) owner.clientClosed();
+    if (this.access !== null) this.access = this.settings.accessLog!.end(this.access, true);
+  }
+
+  /** The current request's access line: its answer is over. Once. */
+  private logEnd(): void {
+    if (this.access !== null) this.access = this.settings.accessLog!.end(this.access);
   }
 
   private arm(ms: number): void {

@@ -1,6 +1,7 @@
 import http2 from 'node:http2';
 import { FAILED, HeadScanner, REQUEST } from '../../protocols/http1/head-scanner.ts';
 import { CHUNKED, LENGTH, NO_BODY, type MessageHead } from '../../protocols/http1/message-head.ts';
+import type { AccessRecord } from '../../logging/access-record.ts';
 import { deadlines, type Expiring } from '../../net/deadlines.ts';
 import { connectionNamed, isNamed, RESPONSE_HOP_BY_HOP } from '../hop-by-hop.ts';
 import { HttpRequest, type BodyConsumer, type BodySource, type ClientConnection, type ClientResponse, type RequestHandler, type ResponseOwner } from '../message.ts';
@@ -48,6 +49,8 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
   private readonly settings: Http1Settings;
   private consumer: BodyConsumer | null = null;
   private owner: ResponseOwner | null = null;
+  /** Its access-log record until its line is written. */
+  private access: AccessRecord | null = null;
   private finished = false;
   private bodyDone = false;
   private trailers: Buffer | null = null;
@@ -76,7 +79,10 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     this.method = head.method;
     const body = stream.endAfterHeaders ? NO_BODY : head.contentLength >= 0 ? LENGTH : CHUNKED;
     this.bodyDone = body === NO_BODY;
-    handler.handle(new HttpRequest(head, client, true, body, this), this);
+    const request = new HttpRequest(head, client, true, body, this);
+    const accessLog = settings.accessLog;
+    if (accessLog !== null) request.access = this.access = accessLog.begin(head, client.address, true);
+    handler.handle(request, this);
   }
 
   // BodySource.
@@ -87,6 +93,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     this.arm();
     stream.on('data', (chunk: Buffer) => {
       this.arm();
+      if (this.access !== null) this.access.bytesIn += chunk.length;
       if (!consumer.bodyData(chunk)) this.pause();
     });
     stream.once('end', () => {
@@ -127,6 +134,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     if (extra !== null) for (let i = 0; i < extra.length; i += 2) add(headers, extra[i]!.toLowerCase(), extra[i + 1]!);
     // HTTP/2 has no transfer codings: a body still coded (gzip, chunked) cannot be told to the client.
     if (framing === CHUNKED && head.codings) return false;
+    if (this.access !== null) this.access.status = head.status;
     try {
       this.stream.respond(headers, { endStream: framing === NO_BODY, waitForTrailers: framing === CHUNKED });
     } catch {
@@ -139,6 +147,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
   }
 
   write(chunk: Buffer): boolean {
+    if (this.access !== null) this.access.bytesOut += chunk.length;
     return this.stream.write(chunk);
   }
 
@@ -158,6 +167,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     const stream = this.stream;
     if (stream.destroyed || stream.headersSent) return;
     const empty = bytes.length === 0 || this.method === 'HEAD';
+    this.access?.answered(status, fields, empty ? 0 : bytes.length);
     stream.respond(headers, { endStream: empty });
     if (!empty) stream.end(bytes);
     this.done();
@@ -166,6 +176,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
   cut(): void {
     this.owner = null;
     if (!this.stream.destroyed) this.stream.close(NGHTTP2_INTERNAL_ERROR);
+    this.logEnd();
   }
 
   switchProtocols(): null {
@@ -200,6 +211,12 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
   private done(): void {
     this.finished = true;
     this.owner = null;
+    this.logEnd();
+  }
+
+  /** The request's access line: its answer is over. Once. */
+  private logEnd(): void {
+    if (this.access !== null) this.access = this.settings.accessLog!.end(this.access);
   }
 
   private closed(): void {
@@ -212,6 +229,7 @@ export class Http2Stream implements BodySource, ClientResponse, Expiring {
     const owner = this.owner;
     this.owner = null;
     if (owner !== null && !this.finished) owner.clientClosed();
+    if (this.access !== null) this.access = this.settings.accessLog!.end(this.access, true);
   }
 
   private arm(): void {

@@ -115,6 +115,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     const sent = request.head.find(X_REQUEST_ID);
     this.clientRequestId = sent >= 0;
     this.requestId = sent >= 0 ? request.head.value(sent) : proxy.options.requestId ? randomUUID() : '';
+    if (request.access !== null && this.requestId !== '') request.access.requestId = this.requestId;
     response.attach(this);
   }
 
@@ -170,6 +171,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     }
     this.origin = origin;
     this.released = false;
+    this.request.access?.sentUpstream(origin.label);
     this.phase = QUEUED;
     this.arm(this.proxy.options.queueTimeout);
     origin.pool.acquire(this);
@@ -222,6 +224,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     if (this.phase === DONE) return;
     this.origin!.answered();
     this.status = head.status;
+    this.request.access?.upstreamAnswered();
     let fields: string[] | null = null;
     const picker = this.proxy.picker;
     if (picker.respond !== undefined) picker.respond(this.request, head.status, (fields = []));
@@ -283,6 +286,7 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     this.connection = null;
     this.origin!.answered();
     this.status = head.status;
+    this.request.access?.upstreamAnswered();
     // The switch ends the attempt for the picker: from here the two sockets are spliced.
     this.release(null);
     const client = this.response.switchProtocols(head);
@@ -392,6 +396,8 @@ export class Exchange implements BodyConsumer, ResponseOwner, UpstreamHandler, E
     deadlines.untrack(this);
     const response = this.response;
     const status = response.headersSent ? this.status : failure.status;
+    // Before the answer or cut, which write the access line.
+    if (this.request.access !== null) this.request.access.error = failure.reason;
     if (response.headersSent) response.cut();
     else answerRefusal(response, failure, this.requestId);
     this.proxy.failed(failure, this.started);

@@ -1,3 +1,4 @@
+import type { LogSinks } from '../../logging/log-sinks.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import type { Counter, Registry } from '../../metrics/registry.ts';
 import type { Failure } from '../errors.ts';
@@ -12,8 +13,9 @@ export interface ProxyContext {
   listener: string;
   metrics: ListenerMetrics;
   registry: Registry;
+  /** The process's log destinations, for the listener's access log. */
+  logs: LogSinks;
 }
-
 
 /**
  * A reverse proxy over a target picker: the request handler of every

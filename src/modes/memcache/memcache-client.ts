@@ -47,6 +47,12 @@ export class MemcacheClient implements ClientProtocol {
     this.closeQuietRun();
   }
 
+  /** The request's first key, as sent (a meta `b` key stays in base64). */
+  firstKey(): Buffer | null {
+    const request = this.#scanner.request;
+    return request.keyCount === 0 ? null : Buffer.from(request.buffer.subarray(request.keyStart(0), request.keyEnd(0)));
+  }
+
   closed(): void {}
 
   /** A reply padda gives itself, in its place in the order. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from '../../config/values.ts';
 import { DEFAULT_ITEM_SIZE_MAX } from '../../protocols/memcache/limits.ts';
+import { slowLogSchema } from '../../logging/schema.ts';
 import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 
@@ -17,6 +18,7 @@ export const memcacheSchema = z
       .default('1.6.18')
       .describe('What `version` answers. Clients read it to detect meta-protocol support; 1.6.18 is the memcached padda speaks like.'),
     ...clientLimitKeys({ maxInflight: 4096 }),
+    slow_log: slowLogSchema.optional().describe('Commands slower than a threshold, one JSON line each (server, command, key, µs) to stdout or a file; none when absent.'),
   })
   .refine((pool) => pool.redis !== true, { message: 'mode: memcache with redis: true; drop one', path: ['redis'] })
   .superRefine(refuseDuplicateServerNames)

@@ -1,4 +1,5 @@
 import { findCommand, type RedisCommand } from '../../protocols/resp/commands/command-table.ts';
+import { KeyPositions } from '../../protocols/resp/commands/key-positions.ts';
 import type { RequestLimits } from '../../protocols/resp/limits.ts';
 import { RequestScanner } from '../../protocols/resp/request-scanner.ts';
 import { errorReply, OK_REPLY } from '../../protocols/resp/reply-encoder.ts';
@@ -17,6 +18,8 @@ const MULTI = Buffer.from('*1\r\n$5\r\nMULTI\r\n');
 const DISCARD = Buffer.from('*1\r\n$7\r\nDISCARD\r\n');
 const EMPTY_EXEC = Buffer.from('*0\r\n');
 const EXEC_ABORTED = errorReply('EXECABORT Transaction discarded because of previous errors.');
+/** The slow log's key finder: used within one call, so every client shares it. */
+const SLOW_LOG_KEYS = new KeyPositions();
 
 /** A transaction in progress: the server is chosen by the first key inside it (or by WATCH). */
 interface Transaction {
@@ -91,6 +94,15 @@ export class RedisClient implements ClientProtocol, LocalClient {
   }
 
   readDone(): void {}
+
+  /** The command's first key as COMMAND INFO places it (a scan again: asked only with a slow log on). */
+  firstKey(): Buffer | null {
+    const args = this.#scanner;
+    const command = findCommand(args);
+    if (command === undefined || !command.acceptsArgc(args.argc) || SLOW_LOG_KEYS.find(command, args) === 0) return null;
+    const index = SLOW_LOG_KEYS.indexes[0]!;
+    return Buffer.from(args.buffer.subarray(args.argStart[index]!, args.argEnd[index]!));
+  }
 
   closed(): void {
     this.#pinned?.close();

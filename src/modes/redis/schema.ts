@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration, parsedString } from '../../config/values.ts';
+import { slowLogSchema } from '../../logging/schema.ts';
 import { clientLimitKeys } from '../../session/client-limit-keys.ts';
 import { refuseDuplicateServerNames, twemproxyPoolKeys } from '../../upstream/pool-schema.ts';
 import { parseNodeAddress } from './cluster/node-address.ts';
@@ -27,6 +28,7 @@ export const redisSchema = z
     redis_auth: z.string().optional().describe('Password clients must AUTH with, and padda sends to every server.'),
     redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
     ...clientLimitKeys({ maxInflight: 256 }),
+    slow_log: slowLogSchema.optional().describe('Commands slower than a threshold, one JSON line each (server, command, key, µs) to stdout or a file; none when absent.'),
     allow_commands: z.array(z.enum(REACHING_COMMAND_NAMES)).default([])
       .describe('Commands padda refuses because they act beyond the pool\'s servers and database (migrate reaches another host, move and copy … db another database); list those this pool may forward.'),
     mget_errors: z

@@ -103,6 +103,7 @@ export const scatterGatherSchema = z.strictObject({
     .describe('Tries on another replica when a leaf request could not reach its replica or passed leaf_timeout.'),
   preserve_host: httpProxyKeys.preserve_host,
   request_id: httpProxyKeys.request_id,
+  access_log: httpProxyKeys.access_log,
 }).superRefine((value, ctx) => {
   const names = new Set<string>();
   value.leaves.forEach((leaf, index) => {

@@ -1,4 +1,5 @@
 import type { ClientResponse, ResponseOwner } from '../../http/message.ts';
+import type { AccessRecord } from '../../logging/access-record.ts';
 import { ANSWERED, LeafCall, PENDING } from './leaf-call.ts';
 import { placeAt } from './merge/json-path.ts';
 import type { LeafValue } from './merge/strategy.ts';
@@ -25,6 +26,8 @@ export class Gather implements ResponseOwner {
   readonly leafMethod: string;
   body: Buffer | null = null;
   private readonly response: ClientResponse;
+  /** The request's access-log record, told the leaves asked and the hedges sent; null without one. */
+  private readonly access: AccessRecord | null;
   private readonly requestId: string;
   private readonly started: number;
   private readonly deadlineAt: number;
@@ -36,8 +39,9 @@ export class Gather implements ResponseOwner {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
-  constructor(root: ScatterGatherRoot, method: string, response: ClientResponse, headers: string[], requestId: string, started: number) {
+  constructor(root: ScatterGatherRoot, access: AccessRecord | null, method: string, response: ClientResponse, headers: string[], requestId: string, started: number) {
     this.root = root;
+    this.access = access;
     this.headers = headers;
     // A HEAD's answer is a GET's without the body, and a leaf answering HEAD has no JSON to merge.
     this.leafMethod = method === 'HEAD' ? 'GET' : method;
@@ -132,6 +136,13 @@ export class Gather implements ResponseOwner {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     for (const call of this.calls) if (call.state === PENDING) call.cancel('client_closed');
+    const access = this.access;
+    if (access !== null && this.calls.length > 0) {
+      access.leaves = this.calls.length;
+      let hedges = 0;
+      for (const call of this.calls) hedges += call.hedges;
+      access.hedges = hedges;
+    }
   }
 
   /** The answer is written whole, at once: nothing waits for drain. */

@@ -35,7 +35,8 @@ export class LeafCall {
   attempts: LeafAttempt[] = [];
   /** When the next hedge is due (performance.now() ms); Infinity when none is. */
   hedgeAt = Infinity;
-  private hedges = 0;
+  /** Hedged attempts sent. */
+  hedges = 0;
   private retries = 0;
   private denied = false;
 

@@ -5,6 +5,7 @@ import { answerRefusal, refusalOf } from '../../http/forward/refusal.ts';
 import { upstreamFields, upstreamHead, upstreamHost, type UpstreamHeadOptions } from '../../http/forward/upstream-head.ts';
 import type { ClientResponse, HttpRequest, RequestHandler } from '../../http/message.ts';
 import { downstreamOptions } from '../../http/options.ts';
+import { openAccessLog } from '../../logging/access-log.ts';
 import type { OriginAddress } from '../../http/upstream/origin-address.ts';
 import { replicaAddresses } from '../../http/upstream/replica-options.ts';
 import { ReplicaSet } from '../../http/upstream/replica-set.ts';
@@ -73,7 +74,7 @@ export class ScatterGatherRoot implements ModeHandler, RequestHandler {
     const connect = (address: OriginAddress) => new LeafOrigin(address, config.pool, config.connect_timeout, context.log);
     this.sets = config.leaves.map((leaf, index) => new ReplicaSet(leaf.name ?? `leaf-${index}`, replicaAddresses(leaf.replicas), config, connect, context));
     this.leaves = this.sets.map((set) => new Leaf(set.name, set, this.hedging?.window() ?? null, this.hedging !== null, this.metrics));
-    this.downstream = new Downstream(this, context.metrics, downstreamOptions(config.client));
+    this.downstream = new Downstream(this, context.metrics, downstreamOptions(config.client), openAccessLog(context.logs, context.listener, config.access_log));
   }
 
   handle(request: HttpRequest, response: ClientResponse): void {
@@ -100,7 +101,7 @@ export class ScatterGatherRoot implements ModeHandler, RequestHandler {
     const authority = request.authority();
     const headers = upstreamFields(upstreamHead(request, path, authority, upstreamHost(request, authority, '', this.head.preserveHost), requestId, sent >= 0, false, false));
     askForIdentity(headers);
-    const gather = new Gather(this, method, response, headers, requestId, started);
+    const gather = new Gather(this, request.access, method, response, headers, requestId, started);
     if (request.body === NO_BODY) {
       gather.scatter(targets, null);
       return;

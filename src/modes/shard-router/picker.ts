@@ -43,6 +43,7 @@ export class ShardPicker implements TargetPicker {
     if (replica === null) return null;
     this.table.loads.acquire(shard);
     if (attempt === 0) entry.requests.value++;
+    if (request.access !== null) request.access.shard = entry.name;
     if (previous === null) request.route = { shard, replica } satisfies Route;
     else {
       previous.shard = shard;

@@ -2,6 +2,8 @@ import type net from 'node:net';
 import { Downstream } from '../../http/downstream/downstream.ts';
 import type { ClientResponse, HttpRequest, RequestHandler } from '../../http/message.ts';
 import { DEFAULT_DOWNSTREAM } from '../../http/options.ts';
+import { openAccessLog } from '../../logging/access-log.ts';
+import type { AccessLogConfig } from '../../logging/schema.ts';
 import { ABSOLUTE_FORM } from '../../protocols/http1/request-target.ts';
 import { formatAddress, type Address } from '../../net/address.ts';
 import { Listener } from '../../runtime/listener.ts';
@@ -24,10 +26,11 @@ export class HttpsRedirect implements RequestHandler {
   private readonly portSuffix: string;
   private readonly context: ModeContext;
 
-  constructor(listen: Address, httpsPort: number | null, context: ModeContext) {
+  /** `accessLog`: the sidecar's, which logs the redirects too. */
+  constructor(listen: Address, httpsPort: number | null, context: ModeContext, accessLog: AccessLogConfig | undefined) {
     this.context = context;
     this.portSuffix = httpsPort === null || httpsPort === 443 ? '' : `:${httpsPort}`;
-    this.downstream = new Downstream(this, context.metrics, DEFAULT_DOWNSTREAM);
+    this.downstream = new Downstream(this, context.metrics, DEFAULT_DOWNSTREAM, openAccessLog(context.logs, context.listener, accessLog));
     this.listener = new Listener(listen, {
       accept: (socket: net.Socket) => this.downstream.accept(socket),
       start: () => Promise.resolve(),

@@ -27,6 +27,9 @@ export const sidecarSchema = z.strictObject({
   if (value.redirect_http !== undefined && value.tls === undefined) {
     ctx.addIssue({ code: 'custom', path: ['redirect_http'], message: 'redirect_http redirects to HTTPS, so it needs a tls block' });
   }
+  if (value.access_log !== undefined && value.protocol === 'tcp') {
+    ctx.addIssue({ code: 'custom', path: ['access_log'], message: 'access_log logs HTTP requests: protocol tcp has none (its connections are in /metrics)' });
+  }
 }).describe('Reverse proxy for one local app, terminating TLS when a tls block is given (book ch. 2 and 5).');
 
 export type SidecarConfig = z.output<typeof sidecarSchema>;

@@ -42,7 +42,7 @@ export class Sidecar implements ModeHandler {
     this.terminator = config.tls ? createTlsTerminator(config.tls, alpn, this.serve, context) : null;
     const redirect = config.redirect_http;
     const tlsPort = config.listen.kind === 'tcp' ? config.listen.port : null;
-    this.redirect = redirect ? new HttpsRedirect(redirect.listen, redirect.https_port ?? tlsPort, context) : null;
+    this.redirect = redirect ? new HttpsRedirect(redirect.listen, redirect.https_port ?? tlsPort, context, config.access_log) : null;
   }
 
   accept(socket: net.Socket): void {

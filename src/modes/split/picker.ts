@@ -71,6 +71,7 @@ export class SplitPicker implements TargetPicker {
     const replica = this.variants[route.variant]!.set.pick(attempt > 0 ? route.replica : null);
     if (replica === null) return null;
     route.replica = replica;
+    if (request.access !== null) request.access.variant = this.variants[route.variant]!.name;
     return replica.origin;
   }
 

@@ -95,7 +95,7 @@ listeners:
 admn: {}
 `);
   assert.ok(found.includes('padda.yaml:6:5 listeners.app.stauts: unknown key "stauts" (did you mean "status"?)'), found.join('\n'));
-  assert.ok(found.some((p) => p.startsWith('padda.yaml:7:5 listeners.app.zzzzzzzzzzz: unknown key "zzzzzzzzzzz" (known keys: mode, listen, status, headers, body)')), found.join('\n'));
+  assert.ok(found.some((p) => p.startsWith('padda.yaml:7:5 listeners.app.zzzzzzzzzzz: unknown key "zzzzzzzzzzz" (known keys: mode, listen, status, headers, body, access_log)')), found.join('\n'));
   assert.ok(found.includes('padda.yaml:8:1 admn: unknown key "admn" (did you mean "admin"?)'), found.join('\n'));
 });
 
@@ -243,4 +243,11 @@ test('an unreadable file is a problem naming the file', () => {
     return true;
   });
   fs.rmSync(dir, { recursive: true });
+});
+
+test('a listener name that breaks the naming rule is a problem saying the rule, at the name', () => {
+  assert.deepEqual(problems(`
+listeners:
+  "<i>web</i>": { mode: respond, listen: 127.0.0.1:8080 }
+`), ['padda.yaml:3:3 listeners.<i>web</i>: listener names use letters, digits, "_", "." and "-"']);
 });
