@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { freePorts } from '../test/support/ports.ts';
 import { startNginx, startProcess, tempDir } from '../test/support/servers.ts';
 import { reportProfile } from './support/cpu-profile.ts';
+import { nginxProxyLocation } from './support/nginx-proxy.ts';
 import { CpuPerRequest } from './support/cpu-time.ts';
 import { startPaddaServer } from './support/padda.ts';
 import { printTable } from './support/report.ts';
@@ -49,17 +50,7 @@ const backend = await startNginx(`
   keepalive_requests 10000000;
   server { listen 127.0.0.1:${backendPort}; location / { return 200 "${payload}"; } }
 `);
-const proxyLocation = `
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $host;
-      proxy_set_header X-Real-IP $remote_addr;
-    }`;
+const proxyLocation = nginxProxyLocation('backend');
 const nginx = await startNginx(`
   keepalive_requests 10000000;
   upstream backend { server 127.0.0.1:${backendPort}; keepalive 128; }

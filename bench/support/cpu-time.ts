@@ -43,7 +43,7 @@ export class CpuPerRequest {
     console.log('\nCPU per request (median over rounds):');
     for (const [key, values] of this.samples) {
       const [scenario, target] = key.split('\t');
-      console.log(`  ${scenario!.padEnd(28)} ${target!.padEnd(6)} ${median(values).toFixed(1).padStart(7)} µs`);
+      console.log(`  ${scenario!.padEnd(28)} ${target!.padEnd(6)} ${median(values).toFixed(1).padStart(7)} µs   (rounds: ${values.map((v) => v.toFixed(1)).join(' / ')})`);
     }
   }
 }

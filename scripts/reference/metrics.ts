@@ -67,14 +67,36 @@ async function until(what: string, ready: () => Promise<boolean>): Promise<void>
   }
 }
 
+/**
+ * A one-node Redis Cluster as far as padda's discovery asks: CLUSTER SHARDS
+ * names the node itself for every slot; anything else is answered MOVED to
+ * itself, so the redirect series move too.
+ */
+async function clusterNode(): Promise<{ port: number; close(): void }> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      const port = (server.address() as net.AddressInfo).port;
+      for (const command of chunk.split('*').slice(1)) {
+        socket.write(/SHARDS/i.test(command)
+          ? `*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n*1\r\n*6\r\n$4\r\nport\r\n:${port}\r\n$2\r\nip\r\n$9\r\n${HOST}\r\n$4\r\nrole\r\n$6\r\nmaster\r\n`
+          : `-MOVED 0 ${HOST}:${port}\r\n`);
+      }
+    });
+  }).listen(0, HOST);
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
 /** Runs padda with one listener of every mode, drives each, and returns its /metrics text. */
 async function scrapeScenario(): Promise<string> {
   const ports = Object.fromEntries(await Promise.all(
-    ['admin', 'app', 'front', 'web', 'shards', 'experiment', 'search', 'cache', 'memcache', 'check', 'closed'].map(async (name) => [name, await freePort()] as const),
+    ['admin', 'app', 'front', 'web', 'shards', 'replicas', 'experiment', 'search', 'cache', 'cluster', 'memcache', 'check', 'closed'].map(async (name) => [name, await freePort()] as const),
   ));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'padda-metrics-reference-'));
   const app = `http://${HOST}:${ports.app}`;
   const closed = `${HOST}:${ports.closed}`;
+  const node = await clusterNode();
   fs.writeFileSync(path.join(dir, 'padda.yaml'), `
 admin: { listen: ${HOST}:${ports.admin} }
 drain_timeout: 1s
@@ -87,6 +109,11 @@ listeners:
     upstream: ${app}
     tls: { cert: ${dir}/tls.crt, key: ${dir}/tls.key, self_signed: true }
   shards: { mode: shard-router, listen: ${HOST}:${ports.shards}, shards: [${app}] }
+  replicas:
+    mode: balance
+    listen: ${HOST}:${ports.replicas}
+    replicas: [${app}]
+    rate_limit: { rules: [{ name: everyone, key: all, rate: 1/m }] }
   experiment:
     mode: split
     listen: ${HOST}:${ports.experiment}
@@ -100,6 +127,7 @@ listeners:
     merge: { strategy: union, path: docs, id: id }
     partial: { min_leaves: 1 }
   cache: { mode: redis, listen: ${HOST}:${ports.cache}, servers: ['${closed}:1'], backend_stats: true }
+  cluster: { mode: redis, listen: ${HOST}:${ports.cluster}, cluster: ['${HOST}:${node.port}'] }
   memcache: { mode: memcache, listen: ${HOST}:${ports.memcache}, servers: ['${closed}:1'], backend_stats: true }
   check: { mode: health, listen: ${HOST}:${ports.check}, interval: 100ms, checks: { app: { type: tcp, address: ${HOST}:${ports.app} } } }
 `);
@@ -109,9 +137,10 @@ listeners:
     await until('/ready', async () => (await fetch(`${admin}/ready`)).ok);
     await exchange(ports.front!, 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
     await get(`https://${HOST}:${ports.web}/`);
-    for (const port of [ports.shards, ports.experiment, ports.search, ports.check]) await fetch(`http://${HOST}:${port}/`).then((r) => r.text());
+    for (const port of [ports.shards, ports.replicas, ports.experiment, ports.search, ports.check]) await fetch(`http://${HOST}:${port}/`).then((r) => r.text());
     await exchange(ports.shards!, 'NOT HTTP\r\n\r\n');
     await exchange(ports.cache!, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
+    await exchange(ports.cluster!, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
     await exchange(ports.memcache!, 'get k\r\n');
     child.kill('SIGHUP');
     await until('the reload and the mirrored copy', async () => {
@@ -122,6 +151,7 @@ listeners:
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+    node.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -101,7 +101,7 @@ function autocannonRun(autocannon: Autocannon, url: string, options: LoadOptions
   });
 }
 
-/** Where an HTTP listener sends a request, addressed directly: the app, or the first replica of the first shard, variant (production) or leaf. */
+/** Where an HTTP listener sends a request, addressed directly: the app, or the first replica of the first shard, variant (production) or leaf, or of a balanced set. */
 function upstreamOf(listener: Record<string, unknown>): string | null {
   const firstReplica = (groups: unknown) => String((groups as Array<{ replicas: string[] }>)[0]!.replicas[0]);
   switch (listener.mode) {
@@ -113,6 +113,8 @@ function upstreamOf(listener: Record<string, unknown>): string | null {
       return httpUrl(firstReplica(listener.shards));
     case 'split':
       return httpUrl(firstReplica(listener.variants));
+    case 'balance':
+      return httpUrl((listener.replicas as Array<{ address: string }>)[0]!.address);
     case 'scatter-gather':
       return httpUrl(firstReplica(listener.leaves));
     default:

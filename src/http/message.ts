@@ -25,6 +25,12 @@ export interface ClientConnection {
   readonly scheme: 'http' | 'https';
   /** The verified client certificate as an x-forwarded-client-cert element, or null. */
   readonly certificate: string | null;
+  /**
+   * Set when `address` and `scheme` are what a trusted proxy in front said
+   * (trusted-proxies.ts): the connection's own peer, the hop X-Forwarded-For
+   * is appended with.
+   */
+  readonly peer?: string;
 }
 
 /** Receives a request body: chunks, then its end, or that it will never end. */
@@ -101,13 +107,16 @@ export class HttpRequest {
   readonly method: string;
   /** The request-target as sent (nginx's $request_uri). */
   readonly target: string;
-  readonly client: ClientConnection;
+  /** The connection's client; the one a trusted proxy named, once resolved (trusted-proxies.ts). */
+  client: ClientConnection;
   readonly http2: boolean;
   /** How the body arrives: NO_BODY, LENGTH (head.contentLength bytes) or CHUNKED (length unknown) (message-head.ts). */
   readonly body: number;
   readonly source: BodySource;
   /** A target picker's per-request state (its shard, replica, variant): no symbol properties on a hot object. */
   route: unknown = null;
+  /** What a request gate decided for it (the rate limiter's limit), for the answer's fields. */
+  admission: unknown = null;
   /** Its access-log record, which every stage fills with what it knows; null when the listener logs no access (or sampling left it out). */
   access: AccessRecord | null = null;
 

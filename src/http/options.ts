@@ -5,6 +5,8 @@ import { DEFAULT_HEAD_LIMITS } from '../protocols/http1/limits.ts';
 import type { DownstreamOptions } from './downstream/downstream.ts';
 import type { ProxyOptions } from './forward/proxy-options.ts';
 import type { OriginSettings } from './upstream/origin.ts';
+import { rateLimitSchema, type RateLimitConfig } from './rate-limit/schema.ts';
+import { parseCidr } from './trusted-proxies.ts';
 
 /**
  * Config keys every HTTP proxying mode shares. A mode spreads `httpProxyKeys`
@@ -48,6 +50,11 @@ export const httpProxyKeys = {
     .describe('Tries on another pick when an idempotent request failed before any of it reached an upstream.'),
   preserve_host: z.boolean().default(true).describe("Send the client's Host upstream (false: the upstream's own host:port)."),
   request_id: z.boolean().default(true).describe('Add x-request-id when the client sent none.'),
+  trusted_proxies: z.array(z.string().superRefine((text, ctx) => {
+    const cidr = parseCidr(text);
+    if (typeof cidr === 'string') ctx.addIssue({ code: 'custom', message: cidr });
+  })).default([]).describe('CIDRs of the proxies in front (an edge padda, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto name the client; from anyone else they are ignored.'),
+  rate_limit: rateLimitSchema.optional(),
   access_log: accessLogSchema.optional().describe('One line per request (JSON or nginx combined) to stdout or a file; none when absent.'),
 };
 
@@ -63,6 +70,8 @@ export interface HttpProxyConfig {
   retries: number;
   preserve_host: boolean;
   request_id: boolean;
+  trusted_proxies?: string[];
+  rate_limit?: RateLimitConfig | undefined;
   access_log?: AccessLogConfig;
 }
 

@@ -8,22 +8,48 @@ import type { AccessRecord } from './access-record.ts';
  */
 export function jsonAccessLine(listenerJson: string, r: AccessRecord, durationMs: number): string {
   const head = r.head;
-  let line = `{"time":"${new Date(r.time).toISOString()}","listener":${listenerJson},"client":${JSON.stringify(r.client)},"method":${JSON.stringify(head.method)},"target":${JSON.stringify(head.target)},"protocol":"${r.protocol}","status":${r.status},"bytes_in":${r.bytesIn},"bytes_out":${r.bytesOut},"duration_ms":${round(durationMs)}`;
-  if (r.upstream !== null) line += `,"upstream":${JSON.stringify(r.upstream)}`;
+  let line = `{"time":"${isoTime(r.time)}","listener":${listenerJson},"client":${jsonString(r.client)},"method":${jsonString(head.method)},"target":${jsonString(head.target)},"protocol":"${r.protocol}","status":${r.status},"bytes_in":${r.bytesIn},"bytes_out":${r.bytesOut},"duration_ms":${round(durationMs)}`;
+  if (r.upstream !== null) line += `,"upstream":${jsonString(r.upstream)}`;
   if (r.upstreamMs >= 0) line += `,"upstream_ms":${round(r.upstreamMs)}`;
-  if (r.requestId !== null) line += `,"request_id":${JSON.stringify(r.requestId)}`;
-  if (r.error !== null) line += `,"error":${JSON.stringify(r.error)}`;
+  if (r.requestId !== null) line += `,"request_id":${jsonString(r.requestId)}`;
+  if (r.error !== null) line += `,"error":${jsonString(r.error)}`;
   const referer = head.get('referer');
-  if (referer !== undefined) line += `,"referer":${JSON.stringify(referer)}`;
+  if (referer !== undefined) line += `,"referer":${jsonString(referer)}`;
   const userAgent = head.get('user-agent');
-  if (userAgent !== undefined) line += `,"user_agent":${JSON.stringify(userAgent)}`;
-  if (r.shard !== null) line += `,"shard":${JSON.stringify(r.shard)}`;
-  if (r.variant !== null) line += `,"variant":${JSON.stringify(r.variant)}`;
+  if (userAgent !== undefined) line += `,"user_agent":${jsonString(userAgent)}`;
+  if (r.shard !== null) line += `,"shard":${jsonString(r.shard)}`;
+  if (r.variant !== null) line += `,"variant":${jsonString(r.variant)}`;
   if (r.leaves >= 0) line += `,"leaves":${r.leaves}`;
   if (r.hedges >= 0) line += `,"hedges":${r.hedges}`;
-  if (r.cache !== null) line += `,"cache":${JSON.stringify(r.cache)}`;
-  if (r.rateLimit !== null) line += `,"rate_limit":${JSON.stringify(r.rateLimit)}`;
+  if (r.cache !== null) line += `,"cache":${jsonString(r.cache)}`;
+  if (r.rateLimit !== null) line += `,"rate_limit":${jsonString(r.rateLimit)}`;
   return `${line}}\n`;
+}
+
+/** What JSON.stringify would escape in a string: quotes, backslashes, control characters, lone surrogates. */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(text), without its cost for the common string that needs no escape. */
+export function jsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** The second isoTime last formatted, and its text up to the milliseconds. */
+let isoSecond = -1;
+let isoPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()` (UTC, as log shippers expect), formatted once
+ * a second: the whole of it costs about 1 µs, a third of a JSON line.
+ */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const fraction = ms - second * 1000;
+  return `${isoPrefix}${fraction < 10 ? '00' : fraction < 100 ? '0' : ''}${fraction}Z`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

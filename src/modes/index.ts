@@ -12,6 +12,7 @@ const DEFINITIONS = new Map<string, () => Promise<ModeDefinition<any>>>([
   ['memcache', async () => (await import('./memcache/index.ts')).memcacheMode],
   ['sidecar', async () => (await import('./sidecar/index.ts')).sidecarMode],
   ['shard-router', async () => (await import('./shard-router/index.ts')).shardRouterMode],
+  ['balance', async () => (await import('./balance/index.ts')).balanceMode],
   ['split', async () => (await import('./split/index.ts')).splitMode],
   ['scatter-gather', async () => (await import('./scatter-gather/index.ts')).scatterGatherMode],
   ['health', async () => (await import('./health/index.ts')).healthMode],

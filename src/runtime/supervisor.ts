@@ -222,7 +222,8 @@ export class Supervisor implements AdminView {
           .filter(([, l]) => l.mode === 'redis' || l.mode === 'memcache')
           .map(([listener, l]) => ({
             listener,
-            servers: (l.servers as ServerSpec[]).map((spec) => ({ label: spec.label, name: distributionName(spec) })),
+            // A Redis Cluster pool has no servers in its config: its nodes are learnt at run time.
+            servers: ((l.servers as ServerSpec[] | undefined) ?? []).map((spec) => ({ label: spec.label, name: distributionName(spec) })),
           })),
       uptimeSeconds: () => Math.round((Date.now() - this.startedAt) / 1000),
       version: () => `padda ${VERSION}`,

@@ -62,6 +62,10 @@ export class Fragment implements InFlight {
   ending: Buffer = EMPTY;
   endKind = -1;
   failure: UpstreamError | null = null;
+  /** What was sent, kept where the server may ask for it again (a Redis Cluster redirect); null otherwise. */
+  sent: Buffer | null = null;
+  /** Redirects followed so far, to stop a loop. */
+  redirects = 0;
   readonly #parent: FanOut;
   readonly #server: ServerMetrics;
 

@@ -17,6 +17,14 @@ export interface PoolProxyConfig extends ClientLimitConfig {
   slow_log?: SlowLogConfig | undefined;
 }
 
+/** What a backend beyond its servers needs started and stopped with the listener (a Redis Cluster's slot map discovery). */
+export interface PoolBackend {
+  start(): void;
+  close(): void;
+  /** Null when it can serve; otherwise why not, for /ready. */
+  notReadyReason(): string | null;
+}
+
 /**
  * A sharding listener (the redis and memcache modes): client sessions in
  * front of a pool of servers, speaking the mode's protocol to both. Owns the
@@ -31,12 +39,14 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   readonly slowLog: SlowLog | null;
   readonly #config: PoolProxyConfig;
   readonly #log: Logger;
+  readonly #backend: PoolBackend | null;
   readonly #sessions = new Set<ClientSession>();
   #nextId = 1;
   #drained: (() => void) | null = null;
 
-  constructor(config: PoolProxyConfig, context: ModeContext, pool: ServerPool<T>, protocol: PoolProtocol) {
+  constructor(config: PoolProxyConfig, context: ModeContext, pool: ServerPool<T>, protocol: PoolProtocol, backend: PoolBackend | null = null) {
     this.#config = config;
+    this.#backend = backend;
     this.#log = context.log;
     this.metrics = context.metrics;
     this.limits = sessionLimits(config);
@@ -74,11 +84,13 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   }
 
   start(): Promise<void> {
+    this.#backend?.start();
     this.pool.start();
     return Promise.resolve();
   }
 
   notReadyReason(): string | null {
+    if (this.#backend !== null) return this.#backend.notReadyReason();
     return this.pool.liveCount() === 0 ? 'every server is ejected' : null;
   }
 
@@ -86,8 +98,7 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
   drain(): Promise<void> {
     const done = new Promise<void>((resolve) => {
       this.#drained = () => {
-        this.pool.close();
-        void this.slowLog?.close();
+        this.#close();
         resolve();
       };
     });
@@ -98,6 +109,11 @@ export class PoolProxy<T extends InFlight> implements ModeHandler, SessionHost {
 
   destroy(): void {
     for (const session of this.#sessions) session.destroy();
+    this.#close();
+  }
+
+  #close(): void {
+    this.#backend?.close();
     this.pool.close();
     void this.slowLog?.close();
   }

@@ -28,19 +28,31 @@ export interface ServerState<T extends InFlight> {
   readonly health: OutlierPolicy;
 }
 
+/** What a pool tells its owner. */
+export interface PoolEvents {
+  /** A server left or rejoined the distribution (ejection). */
+  topologyChanged(): void;
+  /** A server connection failed (a Redis Cluster refreshes its slot map then). */
+  failed?(server: ServerState<InFlight>, error: UpstreamError): void;
+}
+
 /**
  * The backend servers of one listener, with twemproxy's health rules (the
  * shared OutlierPolicy): `failureLimit` consecutive failures eject a server
  * (when `autoEject`) for `retryTimeout` ms, during which its keys remap to
  * the live servers; then it is tried again, and one more run of failures
  * ejects it again. A sweep fails requests older than `timeout` and resets
- * their connection.
+ * their connection. Servers are those of the config, and any `add`ed later
+ * (the nodes a Redis Cluster's slot map names); none is ever removed, so a
+ * server's index stays valid.
  */
 export class ServerPool<T extends InFlight> {
-  readonly servers: ServerState<T>[];
+  readonly servers: ServerState<T>[] = [];
   readonly #options: PoolOptions;
   readonly #log: Logger;
-  readonly #onTopologyChange: () => void;
+  readonly #events: PoolEvents;
+  readonly #framer: (server: number, connection: number) => ReplyFramer<T>;
+  readonly #context: { listener: string; registry: Registry; log: Logger };
   readonly #congestionWaiters = new Set<() => void>();
   #sweepTimer: NodeJS.Timeout | null = null;
   #verdictPending = false;
@@ -49,43 +61,16 @@ export class ServerPool<T extends InFlight> {
   constructor(
     specs: readonly ServerSpec[],
     options: PoolOptions,
-    framer: () => ReplyFramer<T>,
+    framer: (server: number, connection: number) => ReplyFramer<T>,
     context: { listener: string; registry: Registry; log: Logger },
-    onTopologyChange: () => void,
+    events: PoolEvents,
   ) {
     this.#options = options;
     this.#log = context.log;
-    this.#onTopologyChange = onTopologyChange;
-    const rules = { failureLimit: options.autoEject ? options.failureLimit : 0, ejectTime: options.retryTimeout, trial: false };
-    this.servers = specs.map((spec, index) => {
-      const metrics = new ServerMetrics(context.registry, context.listener, spec.label);
-      const health: OutlierPolicy = new OutlierPolicy(rules, {
-        ejected: () => {
-          metrics.ejected.set(1);
-          metrics.ejections.value++;
-          metrics.ejectedAt.set(health.ejectedAt / 1000);
-          this.#log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
-          this.#onTopologyChange();
-        },
-        rejoined: () => {
-          metrics.ejected.set(0);
-          this.#log.info({ server: spec.label }, 'server back in the distribution');
-          this.#onTopologyChange();
-        },
-      });
-      const state: ServerState<T> = { index, spec, connections: [], metrics, health };
-      for (let i = 0; i < options.connections; i++) {
-        state.connections.push(new ServerConnection(spec, framer(), options, {
-          succeeded: () => health.succeeded(),
-          failed: (error, requests) => {
-            metrics.failedRequests.value += requests;
-            this.#failed(state, error);
-          },
-          drained: () => this.#drained(),
-        }));
-      }
-      return state;
-    });
+    this.#events = events;
+    this.#framer = framer;
+    this.#context = context;
+    for (const spec of specs) this.add(spec);
     // Connection state is read when scraped, not tracked on every request.
     this.#stopCollecting = context.registry.onCollect(() => {
       for (const server of this.servers) {
@@ -111,6 +96,42 @@ export class ServerPool<T extends InFlight> {
       this.#sweepTimer = setInterval(() => this.#sweep(), every);
       this.#sweepTimer.unref();
     }
+  }
+
+  /** A server more, at the next index; `connection` overrides the pool's options for its connections (a replica's READONLY handshake). */
+  add(spec: ServerSpec, connection: Partial<ConnectionOptions> = {}): ServerState<T> {
+    const options = this.#options;
+    const index = this.servers.length;
+    const rules = { failureLimit: options.autoEject ? options.failureLimit : 0, ejectTime: options.retryTimeout, trial: false };
+    const metrics = new ServerMetrics(this.#context.registry, this.#context.listener, spec.label);
+    const health: OutlierPolicy = new OutlierPolicy(rules, {
+      ejected: () => {
+        metrics.ejected.set(1);
+        metrics.ejections.value++;
+        metrics.ejectedAt.set(health.ejectedAt / 1000);
+        this.#log.warn({ server: spec.label, retryInMs: options.retryTimeout }, 'server ejected');
+        this.#events.topologyChanged();
+      },
+      rejoined: () => {
+        metrics.ejected.set(0);
+        this.#log.info({ server: spec.label }, 'server back in the distribution');
+        this.#events.topologyChanged();
+      },
+    });
+    const state: ServerState<T> = { index, spec, connections: [], metrics, health };
+    const connectionOptions = { ...options, ...connection };
+    for (let i = 0; i < options.connections; i++) {
+      state.connections.push(new ServerConnection(spec, this.#framer(index, i), connectionOptions, {
+        succeeded: () => health.succeeded(),
+        failed: (error, requests) => {
+          metrics.failedRequests.value += requests;
+          this.#failed(state, error);
+        },
+        drained: () => this.#drained(),
+      }));
+    }
+    this.servers.push(state);
+    return state;
   }
 
   start(): void {
@@ -157,6 +178,7 @@ export class ServerPool<T extends InFlight> {
     state.metrics.error(error.reason);
     this.#log.warn({ server: state.spec.label, code: error.code, err: error.message, failures: state.health.failures + 1 }, 'server failed');
     state.health.failed(error);
+    this.#events.failed?.(state, error);
   }
 
   #drained(): void {

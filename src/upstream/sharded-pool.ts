@@ -35,7 +35,7 @@ export interface ShardedPool<T extends InFlight> {
  */
 export function createShardedPool<T extends InFlight>(
   config: PoolConfig,
-  framer: () => ReplyFramer<T>,
+  framer: (server: number, connection: number) => ReplyFramer<T>,
   context: { listener: string; registry: Registry; log: Logger },
   connection: Partial<ConnectionOptions> = {},
 ): ShardedPool<T> {
@@ -59,7 +59,7 @@ export function createShardedPool<T extends InFlight>(
     },
     framer,
     context,
-    () => router.setLive(pool.servers.map((server) => !server.health.ejected)),
+    { topologyChanged: () => router.setLive(pool.servers.map((server) => !server.health.ejected)) },
   );
   return { pool, router };
 }

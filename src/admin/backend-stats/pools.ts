@@ -15,7 +15,8 @@ export function statsPools(listeners: Readonly<Record<string, ListenerConfigBase
     pools.push({
       listener,
       protocol: config.mode,
-      servers: config.servers as ServerSpec[],
+      // A Redis Cluster pool names seeds, not servers: its nodes' INFO is not collected.
+      servers: (config.servers as ServerSpec[] | undefined) ?? [],
       timeoutMs: timeout,
       ...(config.mode === 'redis' && password !== undefined ? { password } : {}),
     });

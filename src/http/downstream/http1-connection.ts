@@ -9,6 +9,7 @@ import type { AccessLog } from '../../logging/access-log.ts';
 import type { AccessRecord } from '../../logging/access-record.ts';
 import type { ListenerMetrics } from '../../metrics/listener-metrics.ts';
 import { deadlines, type Expiring } from '../../net/deadlines.ts';
+import { readShared } from '../../net/shared-read.ts';
 import { rawErrorResponse } from '../errors.ts';
 import { HttpRequest, type BodyConsumer, type BodySource, type ClientConnection, type ClientResponse, type RequestHandler, type ResponseOwner } from '../message.ts';
 import { AS_SENT, http1Answer, http1Delivery, http1ResponseHead, RECHUNKED, UNTIL_CLOSE } from './http1-head.ts';
@@ -80,6 +81,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
   private held: Buffer | null = null;
   private processing = false;
   private requests = 0;
+  /** The socket was handed over by an upgrade. */
+  private handedOver = false;
 
   // The current request.
   private request: HttpRequest | null = null;
@@ -107,6 +110,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     this.scanner = new HeadScanner(REQUEST, settings.limits);
     (socket as Served)[kConnection] = this;
     for (const [event, listener] of LISTENERS) socket.on(event, listener);
+    // A plain socket reads into the buffer every socket shares (net/shared-read.ts), a TLS one by 'data' events.
+    if (!readShared(socket, (bytes) => this.sharedRead(bytes))) socket.on('data', DATA_LISTENER);
     // A new connection has header_timeout to send its first request (nginx's client_header_timeout).
     this.arm(settings.headerTimeout);
   }
@@ -123,7 +128,20 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 
   // Input.
 
-  /** Socket events, from LISTENERS. */
+  /**
+   * A read of the shared buffer, copied out: a request's head and body
+   * outlive the read (the head until the answer is done, body bytes while
+   * they wait for an upstream connection). Once the socket is handed over
+   * (an upgrade), reads go out as the 'data' events splice() listens for.
+   */
+  private sharedRead(bytes: Buffer): void {
+    const chunk = Buffer.allocUnsafe(bytes.length);
+    bytes.copy(chunk);
+    if (this.handedOver) this.socket.emit('data', chunk);
+    else this.received(chunk);
+  }
+
+  /** Socket reads. */
   received(chunk: Buffer): void {
     if (this.held !== null) {
       // Bytes still queued (paused): keep order.
@@ -389,6 +407,8 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
     if (this.access !== null) this.access.status = head.status;
     this.logEnd();
     for (const [event, listener] of LISTENERS) socket.off(event, listener);
+    socket.off('data', DATA_LISTENER);
+    this.handedOver = true;
     const early = this.held ?? EMPTY;
     this.held = null;
     return { socket, early };
@@ -542,18 +562,21 @@ export class Http1Connection implements BodySource, ClientResponse, Expiring {
 
 function noop(): void {}
 
+/** Reads of a socket that cannot read into the shared buffer (TLS). */
+function DATA_LISTENER(this: Served, chunk: Buffer): void {
+  this[kConnection]!.received(chunk);
+}
+
 const kConnection = Symbol('padda.http1Connection');
 type Served = net.Socket & { [kConnection]?: Http1Connection };
 
 /**
  * The socket listeners, one set for every connection, which each finds
- * through its socket: ten thousand idle connections hold no closure each,
- * and an upgrade takes exactly these off when it hands the socket over.
+ * through its socket: ten thousand idle connections hold no closure each
+ * for these (a plain socket's one is its shared-buffer callback), and an
+ * upgrade takes exactly these off when it hands the socket over.
  */
 const LISTENERS: ReadonlyArray<readonly [string, (this: Served, ...args: any[]) => void]> = [
-  ['data', function received(this: Served, chunk: Buffer) {
-    this[kConnection]!.received(chunk);
-  }],
   ['end', function ended(this: Served) {
     this[kConnection]!.clientEnded();
   }],

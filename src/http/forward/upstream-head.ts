@@ -47,9 +47,11 @@ export function upstreamHost(request: HttpRequest, authority: string | null, ori
  * Writes the request head sent upstream, in one Buffer and one pass over
  * the client's fields, which are copied as runs of whole lines: hop-by-hop
  * fields and what `Connection` names are dropped; the book's SSL-bridge set
- * is added (X-Forwarded-For appended to, as nginx's
- * $proxy_add_x_forwarded_for; -Proto, -Host and X-Real-IP set, never taken
- * from the client; x-forwarded-client-cert for a verified certificate);
+ * is added (X-Forwarded-For appended to with the connection's peer, as
+ * nginx's $proxy_add_x_forwarded_for; -Proto, -Host and X-Real-IP set,
+ * never taken from the client's fields — a trusted proxy's are read by
+ * trusted-proxies.ts into `client`; x-forwarded-client-cert for a verified
+ * certificate);
  * x-request-id the client's (its first) or `requestId`. `host` is what
  * upstreamHost() chose (or a shadow's). `chunked`: the body goes up in
  * chunks padda writes. `upgrade`: the client's Upgrade and
@@ -88,7 +90,8 @@ export function upstreamHead(
     }
   }
   if (run >= 0) at += buffer.copy(out, at, run, head.end - 2);
-  at = writeLatin1(out, at, `x-forwarded-for: ${forwardedFor === null ? client.address : `${forwardedFor}, ${client.address}`}\r\n` +
+  const hop = client.peer ?? client.address;
+  at = writeLatin1(out, at, `x-forwarded-for: ${forwardedFor === null ? hop : `${forwardedFor}, ${hop}`}\r\n` +
     `x-forwarded-proto: ${client.scheme}\r\nx-real-ip: ${client.address}\r\n`);
   if (forwardedHost !== null) at = writeLatin1(out, at, `x-forwarded-host: ${forwardedHost}\r\n`);
   if (client.certificate !== null) at = writeLatin1(out, at, `x-forwarded-client-cert: ${client.certificate}\r\n`);

@@ -31,3 +31,13 @@ export function parseOriginAddress(text: string): OriginAddress | string {
   if (url.username || url.password) return `upstream "${text}" must not carry credentials`;
   return { url: url.origin, host: url.host, label: trimmed };
 }
+
+/**
+ * The name that places an upstream on a consistent-hash ring: its authority as
+ * written (`web-shard-1.web:80` for `http://web-shard-1.web:80`), which is
+ * how nginx names `server web-shard-1.web:80;` — so the same list of
+ * upstreams puts every key where nginx puts it.
+ */
+export function authorityAsWritten(upstream: string): string {
+  return upstream.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/$/, '');
+}

@@ -84,6 +84,15 @@ export class ReplicaSet<O extends ReplicaOrigin = ReplicaOrigin> {
     return this.up.length;
   }
 
+  /**
+   * The replicas that can take a request now. A new array whenever one
+   * leaves or comes back, so a balancer can cache what it derives from it
+   * (weights, a ring) and check for a change by identity.
+   */
+  get availableReplicas(): readonly Replica<O>[] {
+    return this.up;
+  }
+
   /** Starts active health checks and DNS re-resolution, where configured. */
   start(): void {
     for (const replica of this.replicas) {

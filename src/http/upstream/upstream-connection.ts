@@ -59,6 +59,15 @@ const IDLE = 1;
 const BUSY = 2;
 const CLOSED = 3;
 
+/**
+ * Where every plain upstream socket reads (node's `onread`), each read then
+ * copied out at its own size (read()). A socket read the stream way gets a
+ * 64 KiB allocation per read and node's Readable push and 'data' emit; this
+ * way costs a copy. A 60-line proxy probe, 3 paired wrk runs: 27-38 µs of
+ * CPU per request against 37-43 µs the stream way.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** undici's keepAliveTimeoutThreshold: an upstream's `Keep-Alive: timeout=N` is trusted up to N less this, so padda never reuses a connection the upstream is closing. */
 const KEEP_ALIVE_MARGIN_MS = 1000;
 
@@ -88,17 +97,21 @@ export class UpstreamConnection implements Expiring {
   private keepAlive = true;
   private requestDone = false;
   private responseDone = false;
+  /** Handed over by an upgrade: reads go out as 'data' events to whoever spliced the socket. */
+  private spliced = false;
   /** ms an idle connection is kept: the pool's, or less when the upstream's Keep-Alive says so. */
   private idleTimeout: number;
 
   constructor(pool: ConnectionOwner, options: net.NetConnectOpts | tls.ConnectionOptions, secure: boolean) {
     this.pool = pool;
     this.idleTimeout = pool.idleTimeout;
-    const socket = secure ? tls.connect(options as tls.ConnectionOptions) : net.connect(options as net.NetConnectOpts);
+    const socket = secure
+      ? tls.connect(options as tls.ConnectionOptions)
+      : net.connect({ ...(options as net.NetConnectOpts), onread: { buffer: READ_BUFFER, callback: (length: number) => this.read(length) } });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.once(secure ? 'secureConnect' : 'connect', () => this.opened());
-    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    if (secure) socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('end', () => this.ended());
     socket.on('error', (error: Error) => this.failed(error));
     socket.on('close', () => this.closed());
@@ -168,6 +181,21 @@ export class UpstreamConnection implements Expiring {
     const handler = this.handler;
     this.handler = null;
     this.pool.connected(this, handler);
+  }
+
+  /**
+   * A plain socket's read, in READ_BUFFER: copied out to a buffer of its
+   * own, since a body chunk may wait in the client socket's queue and a head
+   * may be kept, while the next read of any upstream overwrites the shared
+   * one. After an upgrade the socket is spliced, which listens for 'data'.
+   */
+  private read(length: number): boolean {
+    const chunk = Buffer.allocUnsafe(length);
+    READ_BUFFER.copy(chunk, 0, 0, length);
+    if (this.spliced) this.socket.emit('data', chunk);
+    else this.received(chunk);
+    // Reading goes on; a pause is asked for by socket.pause() (backpressure from the client).
+    return true;
   }
 
   private received(chunk: Buffer): void {
@@ -275,6 +303,7 @@ export class UpstreamConnection implements Expiring {
     this.state = CLOSED;
     const socket = this.socket;
     for (const event of ['data', 'end', 'error', 'close', 'drain']) socket.removeAllListeners(event);
+    this.spliced = true;
     this.pool.removed(this);
     handler.switched(head, socket, early);
   }

@@ -11,7 +11,7 @@ import { Kind, commandKind } from './command-kind.ts';
 import { AUTH_REQUIRED, answerLocally, type LocalClient } from './local-commands.ts';
 import { InternalRequest, type PinnedConnection } from './pinned.ts';
 import type { ReachPolicy } from './reaching-commands.ts';
-import { crossServer, NO_KEY, NO_SERVER_REPLY, type RedisPool } from './redis-pool.ts';
+import { crossServer, NO_KEY, type RedisPool } from './redis-pool.ts';
 
 const ALLOWED_WHILE_SUBSCRIBED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
 const MULTI = Buffer.from('*1\r\n$5\r\nMULTI\r\n');
@@ -23,7 +23,8 @@ const SLOW_LOG_KEYS = new KeyPositions();
 
 /** A transaction in progress: the server is chosen by the first key inside it (or by WATCH). */
 interface Transaction {
-  server: number;
+  /** The shard its keys live in (redis-pool.ts), or -1 until a key chose it. */
+  shard: number;
   aborted: boolean;
   /** Keyless commands queued before any key chose the server. */
   waiting: Array<{ request: ForwardedRequest; bytes: Buffer }>;
@@ -165,7 +166,7 @@ export class RedisClient implements ClientProtocol, LocalClient {
     switch (command.name) {
       case 'multi':
         if (tx !== null) return this.#answer(errorReply('ERR MULTI calls can not be nested'));
-        this.#transaction = { server: -1, aborted: false, waiting: [] };
+        this.#transaction = { shard: -1, aborted: false, waiting: [] };
         if (this.#watching >= 0) this.#beginOn(this.#watching);
         return this.#answer(OK_REPLY, command);
       case 'exec':
@@ -174,27 +175,27 @@ export class RedisClient implements ClientProtocol, LocalClient {
         this.#transaction = null;
         this.#watching = -1;
         if (tx.aborted) {
-          if (tx.server >= 0) this.#pinned!.connection.send(new InternalRequest(), DISCARD);
+          if (tx.shard >= 0) this.#pinned!.connection.send(new InternalRequest(), DISCARD);
           return this.#answer(command.name === 'exec' ? EXEC_ABORTED : OK_REPLY, command);
         }
-        if (tx.server < 0 && tx.waiting.length === 0) return this.#answer(command.name === 'exec' ? EMPTY_EXEC : OK_REPLY, command);
-        if (tx.server < 0) {
+        if (tx.shard < 0 && tx.waiting.length === 0) return this.#answer(command.name === 'exec' ? EMPTY_EXEC : OK_REPLY, command);
+        if (tx.shard < 0) {
           // Only keyless commands: any live server runs them.
-          const server = this.#pool.pool.anyLive();
-          if (server === NO_SERVER) return this.#answer(NO_SERVER_REPLY);
+          const shard = this.#pool.anyShard();
+          if (shard === NO_SERVER) return this.#answer(this.#pool.unserved);
           this.#transaction = tx;
-          this.#beginOn(server);
+          this.#beginOn(shard);
           this.#transaction = null;
         }
         return this.#pinned!.connection.send(this.#enqueue(command), bytes);
       }
       case 'watch': {
         if (tx !== null) return this.#answer(errorReply('ERR WATCH inside MULTI is not allowed'));
-        const server = this.#pool.serverOf(command, Kind.TRANSACTION, args);
-        if (server < 0) return this.#answer(this.#pool.routingError(server, command));
-        if (this.#watching >= 0 && this.#watching !== server) return this.#answer(crossServer(command.name));
-        this.#watching = server;
-        return this.#pin(server).connection.send(this.#enqueue(command), bytes);
+        const shard = this.#pool.shardOf(command, Kind.TRANSACTION, args);
+        if (shard < 0) return this.#answer(this.#pool.routingError(shard, command));
+        if (this.#watching >= 0 && this.#watching !== shard) return this.#answer(crossServer(command.name));
+        this.#watching = shard;
+        return this.#pin(shard).connection.send(this.#enqueue(command), bytes);
       }
       default: // unwatch
         if (tx !== null) return this.#inTransaction(command, args);
@@ -213,40 +214,40 @@ export class RedisClient implements ClientProtocol, LocalClient {
       tx.aborted = true;
       return this.#answer(errorReply(`ERR '${command.name}' inside MULTI is not supported in proxy mode`));
     }
-    const server = this.#pool.serverOf(command, kind, args);
-    if (server === NO_KEY) {
+    const shard = this.#pool.shardOf(command, kind, args);
+    if (shard === NO_KEY) {
       // Keyless (PING, TIME…): runs on the transaction's server, once there is one.
       const request = this.#enqueue(command);
-      if (tx.server >= 0) return this.#pinned!.connection.send(request, bytes);
+      if (tx.shard >= 0) return this.#pinned!.connection.send(request, bytes);
       // Held past this read, whose buffer is shared: a copy.
       tx.waiting.push({ request, bytes: Buffer.from(bytes) });
       return;
     }
-    if (server < 0 || (tx.server >= 0 && server !== tx.server)) {
+    if (shard < 0 || (tx.shard >= 0 && shard !== tx.shard)) {
       tx.aborted = true;
-      return this.#answer(server === NO_SERVER ? NO_SERVER_REPLY : crossServer(command.name));
+      return this.#answer(this.#pool.routingError(shard, command));
     }
-    if (tx.server < 0) this.#beginOn(server);
+    if (tx.shard < 0) this.#beginOn(shard);
     this.#pinned!.connection.send(this.#enqueue(command), bytes);
   }
 
   /** Sends the deferred MULTI, then the keyless commands that waited for a server. */
-  #beginOn(server: number): void {
+  #beginOn(shard: number): void {
     const tx = this.#transaction!;
-    tx.server = server;
-    const connection = this.#pin(server).connection;
+    tx.shard = shard;
+    const connection = this.#pin(shard).connection;
     connection.send(new InternalRequest(), MULTI);
     for (const { request, bytes } of tx.waiting) connection.send(request, bytes);
     tx.waiting = [];
   }
 
   #blocking(command: RedisCommand, args: RequestScanner): void {
-    const server = this.#pool.serverOf(command, Kind.BLOCKING, args);
-    if (server < 0) return this.#answer(this.#pool.routingError(server, command));
+    const shard = this.#pool.shardOf(command, Kind.BLOCKING, args);
+    if (shard < 0) return this.#answer(this.#pool.routingError(shard, command));
     const request = this.#enqueue(command);
     // Redis runs nothing else of a blocked client; neither do we, so later commands keep their order.
     this.#session.barrier = request;
-    this.#pin(server).connection.send(request, args.buffer.subarray(args.start, args.end));
+    this.#pin(shard).connection.send(request, args.buffer.subarray(args.start, args.end));
   }
 
   #subscribe(command: RedisCommand, args: RequestScanner): void {
@@ -258,23 +259,18 @@ export class RedisClient implements ClientProtocol, LocalClient {
       }
       return this.#pinned.connection.write(bytes);
     }
-    let server: number;
-    if (name === 'psubscribe') {
-      if (this.#pool.pool.servers.length > 1) {
-        return this.#answer(errorReply('ERR PSUBSCRIBE cannot be honoured in proxy mode: a pattern matches channels on every server'));
-      }
-      server = 0;
-    } else {
-      server = this.#pool.channelsServer(args);
-      if (server < 0) return this.#answer(this.#pool.routingError(server, command));
+    const shard = name === 'psubscribe' ? this.#pool.patternsShard() : this.#pool.channelsShard(args, name === 'ssubscribe');
+    if (shard < 0) {
+      if (name === 'psubscribe') return this.#answer(errorReply('ERR PSUBSCRIBE cannot be honoured in proxy mode: a pattern matches channels on every server'));
+      return this.#answer(this.#pool.routingError(shard, command));
     }
     if (this.#subscribed) {
-      if (this.#pinned!.server !== server) return this.#answer(crossServer(name));
+      if (this.#pinned!.shard !== shard) return this.#answer(crossServer(name));
       return this.#pinned!.connection.write(bytes);
     }
     // Every message becomes a finished entry of the reply queue, so the stream
     // starts only after the replies of the commands sent before it.
-    const pinned = this.#pin(server);
+    const pinned = this.#pin(shard);
     this.#subscribed = true;
     pinned.startStreaming(
       (message) => this.#session.answer(message, null),
@@ -285,10 +281,11 @@ export class RedisClient implements ClientProtocol, LocalClient {
     pinned.connection.write(bytes);
   }
 
-  #pin(server: number): PinnedConnection {
-    if (this.#pinned !== null && this.#pinned.server === server) return this.#pinned;
+  /** The client's own connection to the server of `shard` (routed and checked just before, so it has one). */
+  #pin(shard: number): PinnedConnection {
+    if (this.#pinned !== null && this.#pinned.shard === shard) return this.#pinned;
     this.#pinned?.close();
-    this.#pinned = this.#pool.pin(server, () => {
+    this.#pinned = this.#pool.pin(shard, () => {
       // The dedicated connection broke: its transaction, watch and subscriptions are gone with it.
       this.#transaction = null;
       this.#watching = -1;

@@ -37,11 +37,17 @@ class HandshakeReply implements InFlight {
   fail(): void {}
 }
 
-/** The handshake every server connection of a redis listener starts with: AUTH redis_auth, SELECT redis_db. */
-export function redisHandshake(auth: string | undefined, db: number): ((refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>) | undefined {
+/**
+ * The handshake every server connection of a redis listener starts with:
+ * AUTH redis_auth, SELECT redis_db; and READONLY where reads may go to a
+ * cluster replica (a replica redirects reads to its primary without it;
+ * a primary ignores it, so a node that changes role needs no new handshake).
+ */
+export function redisHandshake(auth: string | undefined, db: number, readonly = false): ((refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>) | undefined {
   const steps: Array<{ name: string; bytes: Buffer }> = [];
   if (auth !== undefined) steps.push({ name: 'AUTH', bytes: command('AUTH', auth) });
   if (db !== 0) steps.push({ name: `SELECT ${db}`, bytes: command('SELECT', String(db)) });
+  if (readonly) steps.push({ name: 'READONLY', bytes: command('READONLY') });
   if (steps.length === 0) return undefined;
   return (refuse) => steps.map(({ name, bytes }) => ({ bytes, request: new HandshakeReply(name, refuse) }));
 }

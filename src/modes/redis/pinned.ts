@@ -49,12 +49,13 @@ class PinnedFramer extends RespFramer<InFlight> {
  * commands (which would stall a shared pipeline) and subscriptions.
  */
 export class PinnedConnection {
-  readonly server: number;
+  /** The shard (redis-pool.ts) it was opened for: a command of another shard needs another connection. */
+  readonly shard: number;
   readonly connection: ServerConnection<InFlight>;
   readonly #framer = new PinnedFramer();
 
-  constructor(server: number, spec: ServerSpec, options: ConnectionOptions, failed: () => void) {
-    this.server = server;
+  constructor(shard: number, spec: ServerSpec, options: ConnectionOptions, failed: () => void) {
+    this.shard = shard;
     this.connection = new ServerConnection<InFlight>(spec, this.#framer, options, { succeeded() {}, failed, drained() {} });
   }
 

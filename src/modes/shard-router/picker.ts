@@ -3,7 +3,7 @@ import type { TargetPicker } from '../../http/forward/target-picker.ts';
 import type { HttpRequest } from '../../http/message.ts';
 import type { Origin } from '../../http/upstream/origin.ts';
 import type { Replica } from '../../http/upstream/replica.ts';
-import { compileKey, type KeyTemplate } from './key-template.ts';
+import { compileKey, type KeyTemplate } from '../../http/request-key/key-template.ts';
 import type { ShardRouterConfig } from './schema.ts';
 import type { ShardTable } from './shard-table.ts';
 

@@ -2,20 +2,11 @@ import { z } from 'zod';
 import { address } from '../../config/values.ts';
 import { HASH_NAMES } from '../../hash/index.ts';
 import { httpProxyKeys } from '../../http/options.ts';
+import { authorityAsWritten } from '../../http/upstream/origin-address.ts';
 import { checkPoolEjection, checkReplicas, replicaSetKeys } from '../../http/upstream/replica-options.ts';
-import { compileKey } from './key-template.ts';
+import { keyTemplateSchema as keyTemplate } from '../../http/request-key/key-schema.ts';
 
 const SHARD_DISTRIBUTIONS = ['ketama_nginx', 'ketama', 'maglev', 'jump', 'rendezvous'] as const;
-
-/**
- * The name that places a one-replica shard on the ring: its authority as
- * written (`web-shard-1.web:80` for `http://web-shard-1.web:80`), which is
- * how nginx names `server web-shard-1.web:80;` — so the same list of
- * upstreams puts every key where nginx puts it.
- */
-function authorityAsWritten(upstream: string): string {
-  return upstream.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/$/, '');
-}
 
 const shardObject = z.strictObject({
   name: z.string().min(1).optional().describe('Places the shard on the ring; needed when it has several replicas. Default: the one replica\'s host:port.'),
@@ -31,11 +22,6 @@ const shard = z.union([
 ]).transform((s) => (typeof s === 'string'
   ? { name: authorityAsWritten(s), replicas: [s], weight: 1 }
   : { name: s.name ?? authorityAsWritten(s.replicas[0]!), replicas: s.replicas, weight: s.weight }));
-
-const keyTemplate = z.string().superRefine((text, ctx) => {
-  const compiled = compileKey(text);
-  if (typeof compiled === 'string') ctx.addIssue({ code: 'custom', message: compiled });
-});
 
 export const shardRouterSchema = z.strictObject({
   mode: z.literal('shard-router'),

@@ -275,8 +275,11 @@ describe('the log files under logrotate', () => {
     padda.signal('SIGUSR1');
     await sleep(300);
     await send('dead', '/back');
-    const lines = await waitForLines('dead', 1);
-    assert.deepEqual(lines.map((l) => l.target), ['/back']);
+    await waitForLines('dead', 1);
+    await sleep(200);
+    // A line logged while the file was gone is in the new file if it was still buffered at the reopen.
+    const targets = linesOf('dead').map((l) => l.target);
+    assert.ok(['/back', '/lost,/back'].includes(targets.join()), targets.join());
     fs.renameSync(file('dead'), `${file('dead')}.1`);
     padda.signal('SIGHUP');
     await sleep(500);

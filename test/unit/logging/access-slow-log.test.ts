@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AccessLog } from '../../../src/logging/access-log.ts';
 import { AccessRecord } from '../../../src/logging/access-record.ts';
-import { combinedAccessLine } from '../../../src/logging/formats.ts';
+import { combinedAccessLine, isoTime, jsonString } from '../../../src/logging/formats.ts';
 import type { LogSinks } from '../../../src/logging/log-sinks.ts';
 import { SlowLog } from '../../../src/logging/slow-log.ts';
 import { accessLogSchema, slowLogSchema } from '../../../src/logging/schema.ts';
@@ -133,4 +133,20 @@ test('slow log: threshold, key shown, hashed or omitted; binary keys stay valid 
   assert.match(String(lines('hash')[0]!.key), /^sha256:[0-9a-f]{16}$/);
   assert.equal(lines('hash')[0]!.key, lines('hash')[0]!.key, 'the same key hashes the same');
   assert.equal('key' in lines('omit')[0]!, false);
+});
+
+test('isoTime is Date#toISOString, across seconds, milliseconds and years', () => {
+  for (const ms of [0, 1, 999, 1000, 1_700_000_000_007, 1_700_000_000_070, 1_700_000_000_700, Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1)]) {
+    assert.equal(isoTime(ms), new Date(ms).toISOString());
+  }
+  for (let i = 0; i < 2000; i++) {
+    const ms = Math.floor(Math.random() * 4e12);
+    assert.equal(isoTime(ms), new Date(ms).toISOString());
+  }
+});
+
+test('jsonString is JSON.stringify for any string', () => {
+  const samples = ['', 'plain', 'a"b', 'a\\b', '\x00\x1f\x7f', 'tab\there', 'line\nbreak', '\xe9\xff latin1', 'é ✓ 😀', '\ud800 lone', 'x\udc00', '\u2028\u2029', '</script>'];
+  for (let i = 0; i < 500; i++) samples.push(String.fromCharCode(...Array.from({ length: 8 }, () => Math.floor(Math.random() * 0x10000))));
+  for (const text of samples) assert.equal(jsonString(text), JSON.stringify(text), JSON.stringify(text));
 });

@@ -1,8 +1,8 @@
 /** Shard-router keys: nginx variables read the bytes nginx's do, absent ones are told apart, bad templates are refused. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileKey, type KeyedRequest, type KeyTemplate } from '../../../src/modes/shard-router/key-template.ts';
-import { nginxUri } from '../../../src/modes/shard-router/nginx-uri.ts';
+import { compileKey, type KeyedRequest, type KeyTemplate } from '../../../src/http/request-key/key-template.ts';
+import { nginxUri } from '../../../src/http/request-key/nginx-uri.ts';
 import { standInRequest } from '../../support/http-request.ts';
 
 function request(url: string, headers: Record<string, string | string[]> = {}, address = '10.1.2.3'): KeyedRequest {

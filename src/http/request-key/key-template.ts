@@ -1,5 +1,5 @@
-import { cookieValue } from '../../http/cookie.ts';
-import type { HttpRequest } from '../../http/message.ts';
+import { cookieValue } from '../cookie.ts';
+import type { HttpRequest } from '../message.ts';
 import { HOST } from '../../protocols/http1/field-names.ts';
 import { nginxUri } from './nginx-uri.ts';
 
