@@ -36,7 +36,7 @@ before(async () => {
     { timeout: 100, tcpKeepalive: false, connections: 1, autoEject: false, retryTimeout: 1000, failureLimit: 2, preconnect: true },
     () => new RespFramer<Probe>(),
     { listener: 'reply-timeout', registry: new Registry(), log: createLogger('silent') },
-    () => {},
+    { topologyChanged: () => {} },
   );
   pool.start();
   const warm = new Probe();
