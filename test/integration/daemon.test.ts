@@ -112,20 +112,25 @@ describe('daemon lifecycle', () => {
 
   test('ten SIGHUP reloads of a changing config under continuous traffic fail no request', async () => {
     const load = runLoad(ports.front, 8, (status, body) => status === 200 && /^v\d+-[ab]$/.test(body));
-    await sleep(200);
-    for (let round = 3; round < 13; round++) {
-      const since = padda.logs().length;
-      // Every round changes both the tcp listener (upstream order) and the respond bodies.
-      const text = config(ports, `v${round}`).replace(
-        `upstreams: [127.0.0.1:${ports.a}, 127.0.0.1:${ports.b}]`,
-        round % 2 ? `upstreams: [127.0.0.1:${ports.b}, 127.0.0.1:${ports.a}]` : `upstreams: [127.0.0.1:${ports.a}, 127.0.0.1:${ports.b}]`,
-      );
-      fs.writeFileSync(padda.configPath, text);
-      padda.signal('SIGHUP');
-      await padda.waitForLog(/^config reloaded$/, since);
-      await sleep(100);
+    let result: Awaited<ReturnType<typeof load.stop>>;
+    try {
+      await sleep(200);
+      for (let round = 3; round < 13; round++) {
+        const since = padda.logs().length;
+        // Every round changes both the tcp listener (upstream order) and the respond bodies.
+        const text = config(ports, `v${round}`).replace(
+          `upstreams: [127.0.0.1:${ports.a}, 127.0.0.1:${ports.b}]`,
+          round % 2 ? `upstreams: [127.0.0.1:${ports.b}, 127.0.0.1:${ports.a}]` : `upstreams: [127.0.0.1:${ports.a}, 127.0.0.1:${ports.b}]`,
+        );
+        fs.writeFileSync(padda.configPath, text);
+        padda.signal('SIGHUP');
+        await padda.waitForLog(/^config reloaded$/, since);
+        await sleep(100);
+      }
+    } finally {
+      // A failed wait must not leave the load running: it would keep the test process alive.
+      result = await load.stop();
     }
-    const result = await load.stop();
     assert.equal(result.failed, 0, result.errors.join('\n'));
     assert.ok(result.ok > 100, `only ${result.ok} requests went through`);
     assert.equal((await getOnce(ports.front)).body.startsWith('v12-'), true);
