@@ -19,7 +19,7 @@ export interface RedisClusterNodes {
   addresses: string[];
   /** Runs redis-cli against one node and returns its output. */
   cli(port: number, ...args: string[]): Promise<string>;
-  /** Waits until every live node says cluster_state:ok and agrees on the slot owners. */
+  /** Waits until every live node says cluster_state:ok and agrees on the slot owners, and every replica has synced. */
   settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,9 +48,12 @@ export async function startRedisCluster(primaries = 3, replicasEach = 1): Promis
         const liveAddresses = new Set(live.map((node) => `${node.host}:${node.port}`));
         const infos = await Promise.all(live.map((node) => cli(node.port, 'cluster', 'info').catch(() => '')));
         const views = await Promise.all(live.map((node) => cli(node.port, 'cluster', 'nodes').then((text) => topologyOf(text, liveAddresses), () => '')));
+        // A replica that has not finished its first sync holds no data and answers CLUSTERDOWN to READONLY reads.
+        const replication = await Promise.all(live.map((node) => cli(node.port, 'info', 'replication').catch(() => '')));
+        const synced = replication.every((info) => !info.includes('role:slave') || (info.includes('master_link_status:up') && info.includes('master_sync_in_progress:0')));
         const agreed = new Set(views).size === 1 && views[0] !== '';
-        if (infos.every((info) => info.includes('cluster_state:ok')) && agreed && replicasOf(views[0]!) === live.length - primaries) return;
-        last = `${infos.map((info) => /cluster_state:\w+/.exec(info)?.[0] ?? 'no answer').join(' ')}; ${agreed ? 'views agree' : 'views differ'}`;
+        if (infos.every((info) => info.includes('cluster_state:ok')) && agreed && synced && replicasOf(views[0]!) === live.length - primaries) return;
+        last = `${infos.map((info) => /cluster_state:\w+/.exec(info)?.[0] ?? 'no answer').join(' ')}; ${agreed ? 'views agree' : 'views differ'}; ${synced ? 'replicas synced' : 'replicas syncing'}`;
         if (Date.now() > deadline) throw new Error(`cluster not settled after ${timeoutMs} ms: ${last}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
