@@ -53,7 +53,7 @@ function invocation(command: RedisCommand, extra: readonly string[] = []): Comma
   return argumentsOf([...words, ...extra]);
 }
 
-const LOCAL_CLIENT = { id: 1, name: null, authenticated: true, password: undefined, db: 0 };
+const LOCAL_CLIENT = { id: 1, name: null, authenticated: true, password: undefined, user: undefined, db: 0 };
 const reach = new ReachPolicy([]);
 
 function treatment(command: RedisCommand): Treatment {

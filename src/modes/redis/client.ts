@@ -33,6 +33,8 @@ interface Transaction {
 /** The listener-wide settings a redis client reads. */
 export interface RedisClientSettings {
   readonly password: string | undefined;
+  /** The ACL user padda is on its servers (redis_auth_user): a client may AUTH as it too. */
+  readonly user: string | undefined;
   readonly db: number;
   /** The scanner's limits, one object for every client of the listener. */
   readonly requestLimits: RequestLimits;
@@ -50,6 +52,7 @@ export class RedisClient implements ClientProtocol, LocalClient {
   name: string | null = null;
   authenticated: boolean;
   readonly password: string | undefined;
+  readonly user: string | undefined;
   readonly db: number;
   readonly #session: ClientSession;
   readonly #pool: RedisPool;
@@ -65,6 +68,7 @@ export class RedisClient implements ClientProtocol, LocalClient {
     this.#pool = pool;
     this.#reach = settings.reach;
     this.password = settings.password;
+    this.user = settings.user;
     this.db = settings.db;
     this.authenticated = this.password === undefined;
     this.#scanner = new RequestScanner(settings.requestLimits);

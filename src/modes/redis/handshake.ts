@@ -39,13 +39,14 @@ class HandshakeReply implements InFlight {
 
 /**
  * The handshake every server connection of a redis listener starts with:
- * AUTH redis_auth, SELECT redis_db; and READONLY where reads may go to a
+ * AUTH [redis_auth_user] redis_auth, SELECT redis_db; and READONLY where reads may go to a
  * cluster replica (a replica redirects reads to its primary without it;
  * a primary ignores it, so a node that changes role needs no new handshake).
  */
-export function redisHandshake(auth: string | undefined, db: number, readonly = false): ((refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>) | undefined {
+export function redisHandshake(auth: string | undefined, user: string | undefined, db: number, readonly = false): ((refuse: (reason: string) => void) => Array<{ bytes: Buffer; request: InFlight }>) | undefined {
   const steps: Array<{ name: string; bytes: Buffer }> = [];
-  if (auth !== undefined) steps.push({ name: 'AUTH', bytes: command('AUTH', auth) });
+  // AUTH user pass: an ACL user (Redis 6); AUTH pass: the default user.
+  if (auth !== undefined) steps.push({ name: 'AUTH', bytes: user === undefined ? command('AUTH', auth) : command('AUTH', user, auth) });
   if (db !== 0) steps.push({ name: `SELECT ${db}`, bytes: command('SELECT', String(db)) });
   if (readonly) steps.push({ name: 'READONLY', bytes: command('READONLY') });
   if (steps.length === 0) return undefined;

@@ -17,6 +17,8 @@ export interface LocalClient {
   authenticated: boolean;
   /** The configured password, or undefined when none is required. */
   readonly password: string | undefined;
+  /** The ACL user padda is on its servers, which a client may name in AUTH besides `default`. */
+  readonly user: string | undefined;
   readonly db: number;
 }
 
@@ -35,7 +37,7 @@ function bytes(args: CommandArguments, i: number): Uint8Array {
 
 function authenticate(client: LocalClient, user: string | null, password: string): Buffer {
   if (client.password === undefined) return NO_PASSWORD_SET;
-  if ((user !== null && user !== 'default') || password !== client.password) return WRONG_PASSWORD;
+  if ((user !== null && user !== 'default' && user !== client.user) || password !== client.password) return WRONG_PASSWORD;
   client.authenticated = true;
   return OK_REPLY;
 }

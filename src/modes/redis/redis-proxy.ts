@@ -36,7 +36,7 @@ const DISCOVERY_TIMEOUT_MS = 2_000;
  * servers, speaking to clients as one Redis.
  */
 export function createRedisProxy(config: RedisConfig, context: ModeContext): PoolProxy<InFlight> {
-  const handshake = redisHandshake(config.redis_auth, config.redis_db, config.cluster !== undefined && config.read_from !== 'primary');
+  const handshake = redisHandshake(config.redis_auth, config.redis_auth_user, config.redis_db, config.cluster !== undefined && config.read_from !== 'primary');
   const connectionOptions = { timeout: config.timeout, tcpKeepalive: config.tcpkeepalive, ...(handshake ? { handshake } : {}) };
   const { pool, placement, backend } = config.cluster !== undefined
     ? clusterBackend(config, config.cluster, context, connectionOptions)
@@ -46,6 +46,7 @@ export function createRedisProxy(config: RedisConfig, context: ModeContext): Poo
   const redisPool = new RedisPool(pool, placement, connectionOptions, commands, fragments, config.mget_errors === 'key');
   const settings: RedisClientSettings = {
     password: config.redis_auth,
+    user: config.redis_auth_user,
     db: config.redis_db,
     requestLimits: requestLimits({ maxQueryBuffer: Math.min(config.client_query_buffer_limit, 2 ** 31 - 1) }),
     reach: new ReachPolicy(config.allow_commands),

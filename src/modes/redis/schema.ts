@@ -26,6 +26,7 @@ export const redisSchema = z
     backend_stats: z.boolean().default(false).describe("Add each server's own figures (Redis INFO, memcached stats) to /metrics, asked at scrape time and kept 5 s."),
     redis: z.literal(true, { error: 'a redis listener cannot say redis: false (that is a memcache pool)' }).optional(),
     redis_auth: z.string().optional().describe('Password clients must AUTH with, and padda sends to every server.'),
+    redis_auth_user: z.string().min(1).optional().describe('ACL user padda authenticates to every server as (AUTH redis_auth_user redis_auth); clients AUTH with redis_auth, as this user or as the default one.'),
     redis_db: z.number().int().min(0).default(0).describe('Database padda SELECTs on every server connection.'),
     ...clientLimitKeys({ maxInflight: 256 }),
     slow_log: slowLogSchema.optional().describe('Commands slower than a threshold, one JSON line each (server, command, key, µs) to stdout or a file; none when absent.'),
@@ -41,6 +42,7 @@ export const redisSchema = z
     if (pool.servers !== undefined && pool.cluster !== undefined) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'a pool has servers or a cluster, not both' });
     else if (pool.servers === undefined && pool.cluster === undefined) ctx.addIssue({ code: 'custom', path: ['servers'], message: 'a pool needs servers (or cluster: seeds of a Redis Cluster)' });
     else if (pool.servers !== undefined) refuseDuplicateServerNames({ servers: pool.servers }, ctx);
+    if (pool.redis_auth_user !== undefined && pool.redis_auth === undefined) ctx.addIssue({ code: 'custom', path: ['redis_auth_user'], message: 'redis_auth_user needs redis_auth, its password' });
     if (pool.cluster === undefined && pool.read_from !== 'primary') ctx.addIssue({ code: 'custom', path: ['read_from'], message: 'read_from applies to a cluster pool: a twemproxy pool knows no replicas' });
     // Redis Cluster serves database 0 only (SELECT is refused in cluster mode).
     if (pool.cluster !== undefined && pool.redis_db !== 0) ctx.addIssue({ code: 'custom', path: ['redis_db'], message: 'a Redis Cluster has database 0 only' });
