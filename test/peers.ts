@@ -16,6 +16,7 @@ import path from 'node:path';
 /** A program a test starts or calls, and the package that ships it. Add a peer here, in the commit that uses it. */
 const PEERS: ReadonlyArray<{ program: string; debianPackage: string; why: string }> = [
   { program: 'redis-server', debianPackage: 'redis-server', why: 'redis shards' },
+  { program: 'redis-cli', debianPackage: 'redis-tools', why: 'creating a Redis Cluster; redis-benchmark load through padda' },
   { program: 'memcached', debianPackage: 'memcached', why: 'memcache shards' },
   { program: 'memcslap', debianPackage: 'libmemcached-tools', why: 'memcache load' },
   { program: 'nutcracker', debianPackage: 'nutcracker', why: 'twemproxy, the anchor of the redis and memcache modes' },
