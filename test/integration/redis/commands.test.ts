@@ -178,8 +178,10 @@ describe('pipelining', () => {
       assert.deepEqual(results![2 * i], [null, 'OK']);
       assert.deepEqual(results![2 * i + 1], [null, String(i)]);
     }
+    // Every shard took part. How evenly is ketama's business, checked against nutcracker in the hash tests:
+    // the servers' names carry their random ports, and one shard got 925 of 5000 keys in a fresh-clone run.
     const perShard = await Promise.all(direct.map((r) => r.dbsize()));
-    assert.ok(perShard.every((n) => n > 1000), `uneven: ${perShard}`);
+    assert.ok(perShard.every((n) => n > 0), `a shard got none: ${perShard}`);
   });
 
   test('mixed MGET, DEL and single-key commands in one pipeline keep their order', async () => {
