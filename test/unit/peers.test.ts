@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { test } from 'node:test';
 
 const PEERS = new URL('../peers.ts', import.meta.url).pathname;
@@ -18,4 +19,13 @@ test('with every peer installed it passes silently', () => {
   const result = spawnSync(process.execPath, [PEERS, '--check'], { encoding: 'utf8' });
   assert.equal(result.stderr, '');
   assert.equal(result.status, 0);
+});
+
+test('.ci/run installs every Debian package test/peers.ts names', () => {
+  const packages = [...fs.readFileSync(PEERS, 'utf8').matchAll(/debianPackage: '([^']+)'/g)].map((m) => m[1]!);
+  const ci = fs.readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+  const install = /apt-get install -y --no-install-recommends \\\n([^]*?)\n\n/.exec(ci)?.[1] ?? '';
+  const installed = new Set(install.split(/[\s\\]+/).filter(Boolean));
+  assert.ok(packages.length > 10, `read ${packages.length} packages from test/peers.ts`);
+  assert.deepEqual(packages.filter((name) => !installed.has(name)), []);
 });
